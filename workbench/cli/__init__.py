@@ -1,0 +1,68 @@
+"""The ``workbench`` command.
+
+Each module in this package is one command group and exposes ``register(app)``; they are found
+by scanning the package, so adding a command never means editing a list. Commands parse, call
+library functions and print; a :class:`WorkbenchError` becomes one line on stderr and its exit
+code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+
+import typer
+
+from workbench.errors import WorkbenchError
+
+app = typer.Typer(
+    name="workbench",
+    help="Evidence for every premortem risk of a multi-tenant PostgreSQL schema.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _register_all() -> None:
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(app)
+
+
+_register_all()
+
+
+def main() -> None:
+    """Entry point: run the app, turning workbench errors into one line and an exit code."""
+    try:
+        app(standalone_mode=False)
+    except WorkbenchError as exc:
+        from workbench.settings import Settings, scrub
+
+        try:
+            secrets = Settings.load().secrets()
+        except WorkbenchError:
+            secrets = []
+        print(f"error: {scrub(str(exc), secrets)}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        print("aborted", file=sys.stderr)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

@@ -1,0 +1,127 @@
+"""Connections, and the databases the workbench owns.
+
+The workbench creates its databases itself and marks each with a comment; anything destructive
+(drop, recreate, rewrite) checks that mark first and refuses otherwise unless the user passed
+``--allow-destroy``. Connection failures become one line that names host, port and database and
+never the password.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from workbench.errors import ConnectionFailed, UnsafeOperation
+from workbench.settings import Settings, parse_dsn, scrub
+
+OWNER_MARK = "workbench-owned"
+
+
+def describe_target(conninfo: str) -> str:
+    """``host:port/dbname`` for messages (a socket directory counts as the host)."""
+    parts = parse_dsn(conninfo)
+    host = parts.get("host") or parts.get("hostaddr") or "localhost"
+    return f"{host}:{parts.get('port') or 5432}/{parts.get('dbname') or parts.get('user') or '?'}"
+
+
+def _reason(exc: Exception, secrets: list[str]) -> str:
+    text = " ".join(str(exc).split())
+    if "failed:" in text:
+        text = text.rsplit("failed:", 1)[1]
+    text = text.replace("FATAL:", "").strip()
+    return scrub(text or type(exc).__name__, secrets)
+
+
+def connect(conninfo: str, *, secrets: list[str] | None = None, **kwargs: Any) -> psycopg.Connection:
+    """Open a psycopg connection, or raise :class:`ConnectionFailed` with a one-line reason."""
+    kwargs.setdefault("connect_timeout", 10)
+    kwargs.setdefault("application_name", "workbench")
+    try:
+        return psycopg.connect(conninfo, **kwargs)
+    except psycopg.OperationalError as exc:
+        raise ConnectionFailed(
+            f"cannot connect to PostgreSQL at {describe_target(conninfo)}: "
+            f"{_reason(exc, secrets or [])}"
+        ) from None
+
+
+@contextmanager
+def connection(
+    settings: Settings, dbname: str | None = None, **kwargs: Any
+) -> Iterator[psycopg.Connection]:
+    """A connection to ``dbname`` on the settings' server, closed on exit."""
+    conn = connect(settings.conninfo(dbname), secrets=settings.secrets(), **kwargs)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def database_exists(settings: Settings, name: str) -> bool:
+    """Whether ``name`` exists on the server."""
+    with connection(settings, autocommit=True) as conn:
+        row = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        return row is not None
+
+
+def is_owned(settings: Settings, name: str) -> bool:
+    """Whether ``name`` carries the workbench's ownership mark."""
+    with connection(settings, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            (name,),
+        ).fetchone()
+    return bool(row and row[0] and row[0].startswith(OWNER_MARK))
+
+
+def require_destroyable(settings: Settings, name: str, *, allow_destroy: bool, action: str) -> None:
+    """Refuse ``action`` on an existing database the workbench did not create."""
+    if allow_destroy or not database_exists(settings, name) or is_owned(settings, name):
+        return
+    raise UnsafeOperation(
+        f"refusing to {action} database {name!r}: the workbench did not create it "
+        "(pass --allow-destroy if you mean it, or choose another --database)"
+    )
+
+
+def create_database(settings: Settings, name: str, *, replace: bool, allow_destroy: bool) -> bool:
+    """Create ``name`` and mark it as the workbench's; True when it was (re)created.
+
+    With ``replace`` an existing database is dropped first, which needs ownership or
+    ``allow_destroy``. Without it an existing owned database is kept as it is.
+    """
+    exists = database_exists(settings, name)
+    if exists and not replace:
+        require_destroyable(settings, name, allow_destroy=allow_destroy, action="reuse")
+        return False
+    with connection(settings, autocommit=True) as conn:
+        ident = sql.Identifier(name)
+        if exists:
+            require_destroyable(settings, name, allow_destroy=allow_destroy, action="drop")
+            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(ident))
+        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(ident))
+        conn.execute(
+            sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+                ident, sql.Literal(f"{OWNER_MARK}: created by the schema workbench")
+            )
+        )
+    return True
+
+
+def drop_database(settings: Settings, name: str, *, allow_destroy: bool = False) -> bool:
+    """Drop ``name`` if it exists and is ours (or destruction is allowed)."""
+    if not database_exists(settings, name):
+        return False
+    require_destroyable(settings, name, allow_destroy=allow_destroy, action="drop")
+    with connection(settings, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+    return True
+
+
+def server_version(conn: psycopg.Connection) -> int:
+    """``server_version_num`` as an int (e.g. 180006)."""
+    return conn.info.server_version

@@ -1,0 +1,1 @@
+"""The schema under review: the baseline DDL, mitigation units, variants and fingerprints."""

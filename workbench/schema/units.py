@@ -1,0 +1,132 @@
+"""Mitigation units: one folder each under ``sql/mitigations/``, found by scanning.
+
+A unit is ``apply.sql``, ``revert.sql`` and ``unit.toml`` (title, risks, why, needs). The folder
+name is the unit's id and its number sets the order in which the remediated variant applies
+them. Applied units are recorded in ``_workbench.applied_units`` of the database, so any single
+unit can be applied or reverted alone and experiments can measure one mitigation at a time.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+
+from workbench.errors import BadParameter, NotFound, SchemaError
+from workbench.paths import sql_dir
+from workbench.sqlfiles import run_script
+
+META_DDL = """
+CREATE SCHEMA IF NOT EXISTS _workbench;
+CREATE TABLE IF NOT EXISTS _workbench.applied_units (
+    unit text PRIMARY KEY,
+    applied_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+CREATE TABLE IF NOT EXISTS _workbench.meta (key text PRIMARY KEY, value text NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One mitigation, reversible."""
+
+    id: str
+    title: str
+    risks: tuple[str, ...]
+    why: str
+    path: Path
+    needs: tuple[str, ...] = field(default=())
+
+    @property
+    def apply_path(self) -> Path:
+        """The forward script."""
+        return self.path / "apply.sql"
+
+    @property
+    def revert_path(self) -> Path:
+        """The script that restores the catalog exactly."""
+        return self.path / "revert.sql"
+
+
+def _load(folder: Path) -> Unit:
+    try:
+        meta = tomllib.loads((folder / "unit.toml").read_text())
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise BadParameter(f"{folder / 'unit.toml'} is unreadable: {exc}") from None
+    for script in ("apply.sql", "revert.sql"):
+        if not (folder / script).is_file():
+            raise BadParameter(f"mitigation unit {folder.name} has no {script}")
+    return Unit(
+        id=folder.name,
+        title=str(meta.get("title", folder.name)),
+        risks=tuple(meta.get("risks", ())),
+        why=str(meta.get("why", "")),
+        path=folder,
+        needs=tuple(meta.get("needs", ())),
+    )
+
+
+def all_units(root: Path | None = None) -> list[Unit]:
+    """Every unit, in apply order (folder name order)."""
+    base = root or sql_dir() / "mitigations"
+    if not base.is_dir():
+        return []
+    return [_load(p) for p in sorted(base.iterdir()) if (p / "unit.toml").is_file()]
+
+
+def get_unit(unit_id: str) -> Unit:
+    """A unit by id; its numeric prefix alone, or its name without the prefix, also match."""
+    units = all_units()
+    for unit in units:
+        if unit_id in (unit.id, unit.id.split("_", 1)[0], unit.id.split("_", 1)[-1]):
+            return unit
+    known = ", ".join(u.id for u in units) or "none"
+    raise NotFound(f"no mitigation unit {unit_id!r} (known: {known})")
+
+
+def units_for_risk(risk_id: str) -> list[Unit]:
+    """Units that claim to address ``risk_id``."""
+    return [u for u in all_units() if risk_id in u.risks]
+
+
+def ensure_meta(conn: psycopg.Connection) -> None:
+    """Create the workbench's bookkeeping schema in a database it owns."""
+    conn.execute(META_DDL)  # type: ignore[arg-type]
+
+
+def applied_units(conn: psycopg.Connection) -> list[str]:
+    """Units applied to the connected database, in the order they were applied."""
+    exists = conn.execute("SELECT to_regclass('_workbench.applied_units') IS NOT NULL").fetchone()
+    if not exists or not exists[0]:
+        return []
+    rows = conn.execute("SELECT unit FROM _workbench.applied_units ORDER BY applied_at").fetchall()
+    return [r[0] for r in rows]
+
+
+def apply_unit(conn: psycopg.Connection, unit: Unit) -> None:
+    """Apply ``unit`` in one transaction and record it."""
+    done = applied_units(conn)
+    if unit.id in done:
+        raise SchemaError(f"unit {unit.id} is already applied to this database")
+    missing = [n for n in unit.needs if n not in done]
+    if missing:
+        raise SchemaError(f"unit {unit.id} needs {', '.join(missing)} applied first")
+    with conn.transaction():
+        ensure_meta(conn)
+        run_script(conn, unit.apply_path)
+        conn.execute("INSERT INTO _workbench.applied_units (unit) VALUES (%s)", (unit.id,))
+
+
+def revert_unit(conn: psycopg.Connection, unit: Unit) -> None:
+    """Revert ``unit`` in one transaction; refuses while a unit that needs it is applied."""
+    done = applied_units(conn)
+    if unit.id not in done:
+        raise SchemaError(f"unit {unit.id} is not applied to this database")
+    dependants = [u.id for u in all_units() if unit.id in u.needs and u.id in done]
+    if dependants:
+        raise SchemaError(f"revert {', '.join(dependants)} before {unit.id}")
+    with conn.transaction():
+        run_script(conn, unit.revert_path)
+        conn.execute("DELETE FROM _workbench.applied_units WHERE unit = %s", (unit.id,))
