@@ -1,0 +1,26 @@
+-- Foreign keys whose columns are not the leading columns of any index.
+-- severity: medium
+-- risks: RISK-OPS-005
+-- kind: structural
+-- Deleting or updating a parent row then scans the whole child table (once per parent row), and
+-- the lock is held for that long. Indexes that merely contain the columns after another one
+-- (organization_id, customer_id) do not help a lookup by customer_id alone. Splinter's
+-- unindexed_foreign_keys, plus the child table's size.
+SELECT con.conrelid::regclass::text AS table_name,
+       con.conname AS constraint_name,
+       (SELECT string_agg(attname, ', ' ORDER BY array_position(con.conkey, attnum)) FROM pg_attribute WHERE attrelid = con.conrelid AND attnum = ANY (con.conkey)) AS columns,
+       con.confrelid::regclass::text AS references_table,
+       pg_size_pretty(pg_total_relation_size(con.conrelid)) AS table_size,
+       NULLIF(greatest(c.reltuples, -1), -1)::bigint AS estimated_rows
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE con.contype = 'f'
+  AND n.nspname = ANY (current_setting('workbench.audit_schemas')::text[])
+  AND NOT EXISTS (
+      SELECT 1 FROM pg_index i
+      WHERE i.indrelid = con.conrelid AND i.indpred IS NULL
+        AND (i.indkey::int2[])[0:cardinality(con.conkey) - 1] @> con.conkey
+        AND (i.indkey::int2[])[0:cardinality(con.conkey) - 1] <@ con.conkey
+  )
+ORDER BY 1, 2;

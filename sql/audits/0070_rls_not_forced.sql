@@ -1,0 +1,12 @@
+-- Tenant tables with row level security on but not forced.
+-- severity: medium
+-- risks: RISK-INT-002
+-- kind: structural
+-- Without FORCE ROW LEVEL SECURITY the table's owner (often the role the application or its
+-- migrations connect as) skips every policy.
+SELECT c.oid::regclass::text AS table_name,
+       pg_get_userbyid(c.relowner) AS owner
+FROM pg_class c
+WHERE c.oid = ANY (current_setting('workbench.tenant_tables')::oid[])
+  AND c.relrowsecurity AND NOT c.relforcerowsecurity
+ORDER BY 1;

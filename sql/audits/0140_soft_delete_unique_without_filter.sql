@@ -1,0 +1,22 @@
+-- Unique indexes on soft-delete tables (with deleted_at) that still count soft-deleted rows.
+-- severity: medium
+-- risks: RISK-MT-005
+-- kind: structural
+-- Without WHERE deleted_at IS NULL a soft-deleted row keeps its value taken: a deleted user's
+-- address cannot be invited again. Uniques that contain the primary key are skipped.
+SELECT i.indrelid::regclass::text AS table_name,
+       ic.relname AS index_name,
+       pg_get_indexdef(i.indexrelid) AS definition
+FROM pg_index i
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_class c ON c.oid = i.indrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE i.indisunique AND NOT i.indisprimary
+  AND n.nspname = ANY (current_setting('workbench.audit_schemas')::text[])
+  AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attname = 'deleted_at' AND NOT a.attisdropped)
+  AND coalesce(pg_get_expr(i.indpred, i.indrelid), '') !~ 'deleted_at IS NULL'
+  AND NOT EXISTS (
+      SELECT 1 FROM pg_index pk
+      WHERE pk.indrelid = i.indrelid AND pk.indisprimary AND pk.indkey::int2[] <@ i.indkey::int2[]
+  )
+ORDER BY 1, 2;

@@ -1,0 +1,1 @@
+"""Python checks, one module each; the module name is the check's id."""

@@ -1,0 +1,98 @@
+"""``workbench audit``: integrity and tenant-isolation checks on any PostgreSQL database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from workbench import db as dbmod
+from workbench.audit import AuditOptions, gate, run_audit
+from workbench.audit.model import SEVERITIES
+from workbench.audit.registry import registry
+from workbench.audit.render import FORMATS, as_markdown, as_table
+from workbench.cli._common import DatabaseOption, DsnOption, console, err_console, settings_from
+from workbench.errors import BadParameter
+
+group = typer.Typer(help="Integrity and tenant-isolation audit (read-only).",
+                    invoke_without_command=True)
+
+
+def _options(tenant_column: str | None, tenant_table: str | None,
+             schema: list[str] | None) -> AuditOptions:
+    return AuditOptions(tenant_column=tenant_column, tenant_table=tenant_table,
+                        schemas=tuple(schema or ()))
+
+
+@group.callback()
+def audit(
+    ctx: typer.Context,
+    dsn: DsnOption = None,
+    database: DatabaseOption = None,
+    variant: Annotated[str | None, typer.Option(
+        "--variant", help="Audit the workbench's own baseline/remediated database.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or markdown.")] = "table",
+    fail_on: Annotated[str | None, typer.Option(
+        "--fail-on", help="Exit 1 when a finding has this severity or worse.")] = None,
+    check: Annotated[list[str] | None, typer.Option("--check", help="Run only this check.")] = None,
+    kind: Annotated[list[str] | None, typer.Option(
+        "--kind", help="structural and/or data (default both).")] = None,
+    tenant_column: Annotated[str | None, typer.Option(
+        "--tenant-column", help="Tenant column (default: detected, e.g. organization_id).")] = None,
+    tenant_table: Annotated[str | None, typer.Option(
+        "--tenant-table", help="Table tenant columns reference (default: detected).")] = None,
+    schema: Annotated[list[str] | None, typer.Option(
+        "--schema", help="Schema to audit (default: every non-system schema).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="Also write here.")] = None,
+    show_clean: Annotated[bool, typer.Option("--all", help="List clean checks too.")] = False,
+) -> None:
+    """Run every check against the database of --dsn (read-only) and report the findings."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if fmt not in FORMATS:
+        raise BadParameter(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if fail_on is not None and fail_on not in SEVERITIES:
+        raise BadParameter(f"--fail-on must be one of {', '.join(SEVERITIES)}, not {fail_on!r}")
+    settings = settings_from(dsn, database)
+    name = settings.database_for(variant) if variant else None
+    options = _options(tenant_column, tenant_table, schema)
+    with dbmod.connection(settings, name, autocommit=True,
+                          options="-c default_transaction_read_only=on") as conn:
+        report = run_audit(conn, options, checks=check, kinds=kind)
+    if fmt == "json":
+        text = report.to_json()
+        print(text)
+    elif fmt == "markdown":
+        text = as_markdown(report)
+        print(text, end="")
+    else:
+        text = as_markdown(report)
+        console.print(as_table(report, show_clean=show_clean))
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text)
+    failing = gate(report, fail_on)
+    if failing:
+        err_console.print(f"{len(failing)} check(s) at or above {fail_on}: "
+                          + ", ".join(r.id for r in failing))
+        raise typer.Exit(1)
+
+
+@group.command("checks")
+def list_checks() -> None:
+    """List every check: id, severity, kind, risks and title."""
+    from rich.table import Table
+
+    table = Table(title="audit checks")
+    for col in ("id", "severity", "kind", "risks", "title"):
+        table.add_column(col, overflow="fold")
+    for c in registry().values():
+        info = c.info()
+        table.add_row(info.id, info.severity, info.kind, ", ".join(info.risks), info.title)
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``audit`` to the main app."""
+    app.add_typer(group, name="audit")
