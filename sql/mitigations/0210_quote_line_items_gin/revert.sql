@@ -1,0 +1,1 @@
+DROP INDEX public.idx_quotes_line_items_path;

@@ -1,0 +1,1 @@
+CREATE INDEX idx_notifications_active ON public.notifications USING btree (organization_id, user_id) WHERE status IN ('pending', 'sent');

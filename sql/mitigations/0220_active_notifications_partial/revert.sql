@@ -1,0 +1,1 @@
+DROP INDEX public.idx_notifications_active;

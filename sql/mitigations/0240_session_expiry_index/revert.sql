@@ -1,0 +1,1 @@
+DROP INDEX public.idx_sessions_created;

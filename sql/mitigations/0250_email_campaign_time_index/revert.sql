@@ -1,0 +1,1 @@
+DROP INDEX public.idx_email_history_org_campaign_created;
