@@ -88,7 +88,7 @@ def _tables_with_column(
     conn: psycopg.Connection, schemas: Sequence[str], column: str
 ) -> list[tuple[str, int]]:
     rows = conn.execute(
-        "SELECT format('%%I.%%I', n.nspname, c.relname), c.oid::int8 FROM pg_attribute a "
+        "SELECT c.oid::regclass::text, c.oid::int8 FROM pg_attribute a "
         "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attname = %s "
         "AND NOT a.attisdropped AND n.nspname = ANY(%s) ORDER BY 1",
