@@ -1,0 +1,115 @@
+"""Load path: histogram, workload files, tenant-aware users under RLS, Locust runs end to end."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from workbench.load.histogram import Histogram, HistogramSet, bucket_floor, bucket_of
+from workbench.load.runner import LoadSpec, parse_duration, run_load
+from workbench.load.tenants import TenantDirectory, ensure_data, ensure_role
+from workbench.load.transactions import TRANSACTIONS
+from workbench.load.workload import ReadQuery, list_workloads, load_workload
+from workbench.schema.variants import apply_variant
+from workbench.settings import Settings
+from workbench.sqlfiles import read_sql
+
+
+def test_histogram_buckets_hold_their_values_and_percentiles_are_close() -> None:
+    for value in [0, 1, 127, 128, 129, 255, 256, 999, 12_345, 10**8]:
+        idx = bucket_of(value)
+        assert bucket_floor(idx) <= value < bucket_floor(idx + 1)
+    rng = random.Random(7)
+    values = sorted(rng.randint(50, 20_000) for _ in range(20_000))
+    hist = Histogram()
+    for v in values:
+        hist.record(v)
+    for q in (0.5, 0.95, 0.99):
+        exact = values[int(q * len(values)) - 1]
+        assert abs(hist.percentile(q) - exact) / exact < 0.02
+
+
+def test_histograms_merge_across_processes(tmp_path) -> None:
+    a, b = HistogramSet(), HistogramSet()
+    for v in range(100):
+        a.record("q", v)
+        b.record("q", 1000 + v)
+    a.save(tmp_path / "hist-1.json")
+    b.save(tmp_path / "hist-2.json")
+    merged = HistogramSet.load_many(sorted(tmp_path.glob("hist-*.json")))
+    assert merged["q"].count == 200 and merged["q"].min_us == 0 and merged["q"].max_us == 1099
+
+
+def test_every_workload_names_real_queries_or_transactions() -> None:
+    names = list_workloads()
+    assert {"browse", "analytics", "write", "mixed"} <= set(names)
+    for name in names:
+        workload = load_workload(name)
+        for task in workload.tasks:
+            assert task in TRANSACTIONS or ReadQuery.load(task).sql
+    mixed = load_workload("mixed")
+    assert set(load_workload("write").tasks) <= set(mixed.tasks)
+
+
+def test_durations_parse() -> None:
+    assert parse_duration("5s") == 5 and parse_duration("2m") == 120
+    assert parse_duration("500ms") == 0.5 and parse_duration("3") == 3
+
+
+@pytest.fixture(scope="module")
+def load_settings(settings: Settings) -> Iterator[Settings]:
+    """Settings with a prefix of their own: load runs write, the shared variants must not change."""
+    s = Settings.load(settings.dsn, prefix=f"{settings.prefix}load")
+    apply_variant(s, "baseline")
+    ensure_role(s, s.database_for("baseline"))
+    ensure_data(s, s.database_for("baseline"))
+    yield s
+
+
+@pytest.mark.db
+def test_tenant_context_puts_rls_in_force(load_settings: Settings) -> None:
+    """As the load role, users (which has RLS) shows only the tenant set for the transaction."""
+    conninfo = load_settings.conninfo(load_settings.database_for("baseline"))
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        directory = TenantDirectory.load(conn)
+        assert len(directory.tenants) >= 2
+        big = max(directory.tenants, key=lambda t: t.size)
+        small = min(directory.tenants, key=lambda t: t.size)
+        assert big.size > small.size
+        draws = [directory.draw(random.Random(i)).id for i in range(400)]
+        assert draws.count(big.id) > draws.count(small.id)  # in proportion to size
+        with conn.transaction():
+            conn.execute(read_sql("load/set_tenant.sql"), {"role": "workbench_load", "org": big.id})
+            orgs = {r[0] for r in conn.execute("SELECT organization_id::text FROM users")}
+            assert orgs == {big.id}
+        with conn.transaction():  # the role and tenant did not outlive the transaction
+            user = conn.execute("SELECT current_user, current_setting('app.organization_id', true)")
+            assert user.fetchone() in (("postgres", None), ("postgres", ""))
+
+
+@pytest.mark.db
+def test_mixed_workload_runs_headless_and_reports_every_task(
+    load_settings: Settings, tmp_path
+) -> None:
+    run = run_load(load_settings, LoadSpec("mixed", users=4, spawn_rate=4, duration="2s"),
+                   results_dir=tmp_path)
+    assert run.failure_count() == 0, run.failures
+    assert run.total_rps() > 10
+    reported = set(run.requests()["Name"])
+    assert {"customer_list", "create_order"} <= reported
+    assert set(run.latency_us["name"]) <= set(load_workload("mixed").tasks)
+    assert (run.latency_us["p50_us"] > 0).all()
+    assert (run.folder / "report.html").is_file() and len(run.history) > 0
+    assert "dbname" not in (run.folder / "run.json").read_text()
+
+
+@pytest.mark.db
+@pytest.mark.slow
+@pytest.mark.parametrize("workload", ["browse", "analytics", "write", "pk_lookup", "tenant_list"])
+def test_each_workload_runs(load_settings: Settings, tmp_path, workload: str) -> None:
+    run = run_load(load_settings, LoadSpec(workload, users=2, spawn_rate=10, duration="1s"),
+                   results_dir=tmp_path)
+    assert run.failure_count() == 0 and run.request_count() > 0

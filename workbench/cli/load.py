@@ -1,0 +1,64 @@
+"""``workbench load``: run a Locust workload against a variant, headless and bounded in time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from workbench.cli._common import DatabaseOption, DsnOption, console, settings_from
+from workbench.errors import NotFound
+from workbench.load.runner import LoadSpec, run_load
+from workbench.load.workload import list_workloads
+
+Workload = Annotated[str, typer.Option("--workload", help="Profile in loadtests/workloads/.")]
+Users = Annotated[int, typer.Option("--users", "-u", help="Simulated users.")]
+SpawnRate = Annotated[float, typer.Option("--spawn-rate", "-r", help="Users started per second.")]
+Duration = Annotated[str, typer.Option("--duration", "-t", help="How long: 10s, 2m, 1h.")]
+Processes = Annotated[int, typer.Option("--processes", help="Locust processes on this machine.")]
+Variants = Annotated[
+    list[str] | None, typer.Option("--variant", help="baseline and/or remediated (repeatable).")
+]
+PoolSize = Annotated[
+    int, typer.Option("--pool-size", help="psycopg pool per process (0: a connection per user).")
+]
+Prepare = Annotated[bool, typer.Option("--prepare/--no-prepare", help="Prepared statements.")]
+BypassRls = Annotated[bool, typer.Option("--bypass-rls", help="Run as service_role.")]
+Ui = Annotated[bool, typer.Option("--ui", help="Locust's web UI on 127.0.0.1:8089.")]
+Results = Annotated[Path | None, typer.Option("--results", help="Results folder.")]
+
+
+def load(
+    workload: Workload,
+    users: Users = 10,
+    spawn_rate: SpawnRate = 10.0,
+    duration: Duration = "10s",
+    processes: Processes = 1,
+    variant: Variants = None,
+    pool_size: PoolSize = 0,
+    prepare: Prepare = False,
+    bypass_rls: BypassRls = False,
+    ui: Ui = False,
+    results: Results = None,
+    dsn: DsnOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Run a workload with tenant-aware users; CSV, HTML and µs histograms go to results/<run>/."""
+    settings = settings_from(dsn, database)
+    if workload not in list_workloads():
+        raise NotFound(f"no workload {workload!r} (known: {', '.join(list_workloads())})")
+    for name in variant or ["baseline"]:
+        spec = LoadSpec(workload=workload, variant=name, users=users, spawn_rate=spawn_rate,
+                        duration=duration, processes=processes, pool_size=pool_size,
+                        prepare=prepare, role="service_role" if bypass_rls else "workbench_load")
+        with console.status(f"{workload} on {name}: {users} users for {duration}…"):
+            run = run_load(settings, spec, ui=ui, results_dir=results)
+        console.print(f"[bold]{name}[/]: {run.total_rps():.0f} req/s, "
+                      f"{run.failure_count()} failures -> {run.folder}")
+        console.print(run.latency_us.to_string(index=False))
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``load`` to the main app."""
+    app.command("load")(load)

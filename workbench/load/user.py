@@ -1,0 +1,323 @@
+"""The Locust user that speaks PostgreSQL like one of the application's tenants.
+
+Every request is reported to Locust through ``events.request`` under its own name (the query or
+transaction name), with ``perf_counter`` timing and the exception on failure, so Locust's
+statistics, charts, web UI, CSV and HTML work unchanged. Beside Locust's millisecond-rounded
+statistics each process keeps a microsecond histogram (:mod:`workbench.load.histogram`),
+written to ``--histogram-dir`` when the test stops.
+
+A user belongs to one tenant, drawn in proportion to tenant size, and runs each request in a
+transaction that first sets the role and the tenant with ``set_config(..., true)``, as PostgREST
+does on Supabase, so RLS is in force wherever the schema has policies and nothing outlives the
+transaction (which is what a transaction-mode pooler needs). A read request is sent as one
+pipelined round trip (BEGIN, context, query, COMMIT) so the load generator, not the protocol,
+sets the pace. Connections come either one per user or from a per-process psycopg pool of a
+fixed size, the application's ``max: 10``, whose wait time is measured separately.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from locust import User, events, task
+from locust.env import Environment
+from psycopg import pq
+
+from workbench.load.histogram import HistogramSet
+from workbench.load.tenants import LOAD_ROLE, Tenant, TenantDirectory, params_for
+from workbench.load.transactions import TRANSACTIONS, TxContext, available_is_derived
+from workbench.load.workload import ReadQuery, Workload, load_workload
+from workbench.settings import Settings
+from workbench.sqlfiles import read_sql
+
+POOL_WAIT = "(pool wait)"
+REQUEST_TYPE = "SQL"
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """The workbench's knobs, parsed by Locust (``init_command_line_parser``)."""
+
+    workload: str = "browse"
+    variant: str = "baseline"
+    role: str = LOAD_ROLE
+    pool_size: int = 0
+    pool_timeout: float = 5.0
+    prepare: bool = False
+    tenant_context: bool = True
+    histogram_dir: str = ""
+    pg_host: str = ""
+    pg_port: str = ""
+
+    @classmethod
+    def from_environment(cls, environment: Environment) -> LoadOptions:
+        """Options from Locust's parsed arguments (defaults when run without them, e.g. tests)."""
+        opts = environment.parsed_options
+        if opts is None:
+            return cls()
+        return cls(
+            workload=opts.workload, variant=opts.variant, role=opts.pg_role,
+            pool_size=int(opts.pool_size), pool_timeout=float(opts.pool_timeout),
+            prepare=opts.prepare == "on", tenant_context=opts.tenant_context == "on",
+            histogram_dir=opts.histogram_dir or "", pg_host=opts.pg_host or "",
+            pg_port=str(opts.pg_port or ""),
+        )
+
+
+@events.init_command_line_parser.add_listener
+def _add_arguments(parser: Any) -> None:
+    env = os.environ.get
+    parser.add_argument("--workload", default=env("WORKBENCH_LOAD_WORKLOAD", "browse"),
+                        help="workload profile in loadtests/workloads/")
+    parser.add_argument("--variant", default=env("WORKBENCH_LOAD_VARIANT", "baseline"),
+                        choices=["baseline", "remediated"], help="which variant's database")
+    parser.add_argument("--pg-role", default=LOAD_ROLE,
+                        help="role each transaction runs as (service_role bypasses RLS)")
+    parser.add_argument("--pool-size", type=int, default=0,
+                        help="psycopg pool per process of this size (0: a connection per user)")
+    parser.add_argument("--pool-timeout", type=float, default=5.0,
+                        help="seconds to wait for a pooled connection before failing")
+    parser.add_argument("--prepare", choices=["on", "off"], default="off",
+                        help="server-side prepared statements (off, like prepare: false)")
+    parser.add_argument("--tenant-context", choices=["on", "off"], default="on",
+                        help="set role and tenant per transaction")
+    parser.add_argument("--histogram-dir", default=env("WORKBENCH_LOAD_DIR", ""),
+                        help="folder for the per-process microsecond histograms")
+    parser.add_argument("--pg-host", default="", help="connect here instead (e.g. a pooler)")
+    parser.add_argument("--pg-port", default="", help="port of --pg-host")
+
+
+class ProcessState:
+    """What the users of one Locust process share: settings, tenants, pool, histograms."""
+
+    def __init__(self, options: LoadOptions) -> None:
+        self.options = options
+        self.settings = Settings.load()
+        self.database = self.settings.database_for(options.variant)
+        extra = {}
+        if options.pg_host:
+            extra = {"host": options.pg_host, "port": options.pg_port or "5432"}
+        self.conninfo = self.settings.conninfo(self.database, **extra)
+        self.direct_conninfo = self.settings.conninfo(self.database)
+        self.histograms = HistogramSet()
+        self.workload: Workload = load_workload(options.workload)
+        self._lock = threading.Lock()
+        self._tenants: TenantDirectory | None = None
+        self._derived: bool | None = None
+        self.pool: Any = None
+
+    def connect(self) -> psycopg.Connection:
+        """A new autocommit connection as the application opens them."""
+        return psycopg.connect(
+            self.conninfo, autocommit=True, connect_timeout=10,
+            prepare_threshold=0 if self.options.prepare else None,
+            application_name="workbench-load",
+        )
+
+    def tenants(self) -> tuple[TenantDirectory, bool]:
+        """Tenant directory and write-path facts, read once per process (not through a pooler)."""
+        with self._lock:
+            if self._tenants is None:
+                with psycopg.connect(self.direct_conninfo, autocommit=True) as conn:
+                    self._tenants = TenantDirectory.load(conn)
+                    self._derived = available_is_derived(conn)
+            return self._tenants, bool(self._derived)
+
+    def ensure_pool(self) -> Any:
+        """The process's connection pool (created on first use when ``pool_size`` > 0)."""
+        with self._lock:
+            if self.pool is None and self.options.pool_size > 0:
+                from psycopg_pool import ConnectionPool
+
+                self.pool = ConnectionPool(
+                    self.conninfo, min_size=self.options.pool_size,
+                    max_size=self.options.pool_size, timeout=self.options.pool_timeout,
+                    kwargs={"autocommit": True, "application_name": "workbench-load",
+                            "prepare_threshold": 0 if self.options.prepare else None},
+                    open=False,
+                )
+                self.pool.open(wait=True, timeout=30)
+            return self.pool
+
+    def save_histograms(self) -> Path | None:
+        """Write this process's histograms (nothing for a master without users)."""
+        if not self.options.histogram_dir or not self.histograms:
+            return None
+        folder = Path(self.options.histogram_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"hist-{os.getpid()}.json"
+        self.histograms.save(path)
+        return path
+
+    def close(self) -> None:
+        """Close the pool."""
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
+
+
+_STATES: dict[int, ProcessState] = {}
+
+
+def process_state(environment: Environment) -> ProcessState:
+    """The process state for ``environment`` (one per Locust environment, i.e. per process)."""
+    key = id(environment)
+    if key not in _STATES:
+        _STATES[key] = ProcessState(LoadOptions.from_environment(environment))
+    return _STATES[key]
+
+
+def _save(environment: Environment, **_: Any) -> None:
+    state = _STATES.get(id(environment))
+    if state is not None:
+        state.save_histograms()
+
+
+events.test_stop.add_listener(_save)
+events.quitting.add_listener(_save)
+
+
+class PostgresUser(User):
+    """Abstract Locust user over psycopg 3; subclasses call :meth:`read` and :meth:`write`."""
+
+    abstract = True
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        self.state = process_state(environment)
+        self.rng = random.Random()
+        self.conn: psycopg.Connection | None = None
+        self.tenant: Tenant | None = None
+        self.available_is_derived = False
+
+    def on_start(self) -> None:
+        """Join a tenant (in proportion to size); open the user's connection unless pooled."""
+        directory, self.available_is_derived = self.state.tenants()
+        self.tenant = directory.draw(self.rng)
+
+    def on_stop(self) -> None:
+        """Close the user's own connection."""
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    # -- connections ------------------------------------------------------------------------
+    @contextmanager
+    def _connection(self) -> Iterator[tuple[psycopg.Connection, float]]:
+        """A connection and the seconds spent waiting for it (pool) or opening it (direct)."""
+        started = time.perf_counter()
+        pool = self.state.ensure_pool() if self.state.options.pool_size else None
+        if pool is not None:
+            with pool.connection() as conn:
+                waited = time.perf_counter() - started
+                self.state.histograms.record(POOL_WAIT, int(waited * 1e6))
+                yield conn, waited
+            return
+        if self.conn is None or self.conn.closed:
+            self.conn = self.state.connect()
+        conn = self.conn
+        try:
+            yield conn, time.perf_counter() - started
+        except psycopg.OperationalError:
+            conn.close()  # dropped connection or server restart: reconnect on the next request
+            self.conn = None
+            raise
+        finally:
+            if not conn.closed and conn.info.transaction_status != pq.TransactionStatus.IDLE:
+                try:
+                    conn.execute("ROLLBACK")
+                except psycopg.Error:
+                    conn.close()
+                    self.conn = None
+
+    def _report(self, name: str, started: float, length: int, exc: BaseException | None) -> None:
+        elapsed = time.perf_counter() - started
+        if exc is None:
+            self.state.histograms.record(name, int(elapsed * 1e6))
+        events.request.fire(
+            request_type=REQUEST_TYPE, name=name, response_time=elapsed * 1000.0,
+            response_length=length, exception=exc,
+            context={"tenant": self.tenant.id if self.tenant else None},
+        )
+
+    def _context_params(self) -> dict[str, object]:
+        assert self.tenant is not None
+        return {"role": self.state.options.role, "org": self.tenant.id}
+
+    # -- requests ---------------------------------------------------------------------------
+    def read(self, query: ReadQuery) -> None:
+        """Run one read query in a tenant transaction; one pipelined round trip."""
+        assert self.tenant is not None
+        params = params_for(query.params, self.tenant, self.rng)
+        started = time.perf_counter()
+        rows = 0
+        try:
+            with self._connection() as (conn, _waited):
+                if self.state.options.tenant_context:
+                    with conn.pipeline():
+                        conn.execute("BEGIN")
+                        conn.execute(read_sql("load/set_tenant.sql"), self._context_params())
+                        cur = conn.execute(query.sql, params)  # type: ignore[arg-type]
+                        conn.execute("COMMIT")
+                    rows = len(cur.fetchall())
+                else:
+                    rows = len(conn.execute(query.sql, params).fetchall())  # type: ignore[arg-type]
+        except psycopg.Error as exc:
+            self._report(query.name, started, 0, exc)
+            return
+        self._report(query.name, started, rows, None)
+
+    def write(self, name: str, func: Callable[[TxContext], int]) -> None:
+        """Run a write transaction under the tenant's context; report it under ``name``."""
+        assert self.tenant is not None
+        started = time.perf_counter()
+        statements = 0
+        try:
+            with self._connection() as (conn, _waited):
+                with conn.transaction():
+                    if self.state.options.tenant_context:
+                        conn.execute(read_sql("load/set_tenant.sql"), self._context_params())
+                    statements = func(TxContext(conn, self.tenant, self.rng,
+                                                self.available_is_derived))
+        except psycopg.Error as exc:
+            self._report(name, started, 0, exc)
+            return
+        self._report(name, started, statements, None)
+
+
+class WorkloadUser(PostgresUser):
+    """A tenant's user running one workload profile: each step picks a task by weight."""
+
+    abstract = True
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        workload = self.state.workload
+        self.names = list(workload.tasks)
+        self.weights = list(workload.tasks.values())
+        self.queries = {n: ReadQuery.load(n) for n in self.names if n not in TRANSACTIONS}
+        self.think = (workload.think_time_ms[0] / 1000, workload.think_time_ms[1] / 1000)
+
+    def wait_time(self) -> float:
+        """The workload's think time (0 for a closed loop)."""
+        low, high = self.think
+        return self.rng.uniform(low, high) if high > 0 else 0.0
+
+    @task
+    def step(self) -> None:
+        """One request, chosen by the workload's weights."""
+        name = self.rng.choices(self.names, weights=self.weights, k=1)[0]
+        query = self.queries.get(name)
+        if query is not None:
+            self.read(query)
+        else:
+            self.write(name, TRANSACTIONS[name])
