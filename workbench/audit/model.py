@@ -13,7 +13,7 @@ from typing import Any
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 KINDS = ("structural", "data", "migrations")
-SAMPLE_LIMIT = 10
+SAMPLE_LIMIT = 50
 
 
 def severity_rank(severity: str) -> int:
