@@ -81,7 +81,7 @@ def _add_arguments(parser: Any) -> None:
     parser.add_argument("--variant", default=env("WORKBENCH_LOAD_VARIANT", "baseline"),
                         choices=["baseline", "remediated"], help="which variant's database")
     parser.add_argument("--pg-role", default=LOAD_ROLE,
-                        help="role each transaction runs as (service_role bypasses RLS)")
+                        help="role(s) to run as, comma-separated (service_role bypasses RLS)")
     parser.add_argument("--pool-size", type=int, default=0,
                         help="psycopg pool per process of this size (0: a connection per user)")
     parser.add_argument("--pool-timeout", type=float, default=5.0,
@@ -109,6 +109,7 @@ class ProcessState:
         self.conninfo = self.settings.conninfo(self.database, **extra)
         self.direct_conninfo = self.settings.conninfo(self.database)
         self.histograms = HistogramSet()
+        self.roles = [r.strip() for r in options.role.split(",") if r.strip()] or [LOAD_ROLE]
         self.workload: Workload = load_workload(options.workload)
         self._lock = threading.Lock()
         self._tenants: TenantDirectory | None = None
@@ -249,15 +250,25 @@ class PostgresUser(User):
             context={"tenant": self.tenant.id if self.tenant else None},
         )
 
-    def _context_params(self) -> dict[str, object]:
+    def _context(self, name: str) -> tuple[str, dict[str, object]]:
+        """The request's reported name and its context (role, tenant).
+
+        With several roles (``--pg-role workbench_load,service_role``) each request picks one
+        at random and is reported as ``name @role``: the roles are compared interleaved in one
+        run, so machine noise hits both alike.
+        """
         assert self.tenant is not None
-        return {"role": self.state.options.role, "org": self.tenant.id}
+        roles = self.state.roles
+        role = roles[0] if len(roles) == 1 else self.rng.choice(roles)
+        label = name if len(roles) == 1 else f"{name} @{role}"
+        return label, {"role": role, "org": self.tenant.id}
 
     # -- requests ---------------------------------------------------------------------------
     def read(self, query: ReadQuery) -> None:
         """Run one read query in a tenant transaction; one pipelined round trip."""
         assert self.tenant is not None
         params = params_for(query.params, self.tenant, self.rng)
+        name, context = self._context(query.name)
         started = time.perf_counter()
         rows = 0
         try:
@@ -265,27 +276,28 @@ class PostgresUser(User):
                 if self.state.options.tenant_context:
                     with conn.pipeline():
                         conn.execute("BEGIN")
-                        conn.execute(read_sql("load/set_tenant.sql"), self._context_params())
+                        conn.execute(read_sql("load/set_tenant.sql"), context)
                         cur = conn.execute(query.sql, params)  # type: ignore[arg-type]
                         conn.execute("COMMIT")
                     rows = len(cur.fetchall())
                 else:
                     rows = len(conn.execute(query.sql, params).fetchall())  # type: ignore[arg-type]
         except psycopg.Error as exc:
-            self._report(query.name, started, 0, exc)
+            self._report(name, started, 0, exc)
             return
-        self._report(query.name, started, rows, None)
+        self._report(name, started, rows, None)
 
     def write(self, name: str, func: Callable[[TxContext], int]) -> None:
         """Run a write transaction under the tenant's context; report it under ``name``."""
         assert self.tenant is not None
+        name, context = self._context(name)
         started = time.perf_counter()
         statements = 0
         try:
             with self._connection() as (conn, _waited):
                 with conn.transaction():
                     if self.state.options.tenant_context:
-                        conn.execute(read_sql("load/set_tenant.sql"), self._context_params())
+                        conn.execute(read_sql("load/set_tenant.sql"), context)
                     statements = func(TxContext(conn, self.tenant, self.rng,
                                                 self.available_is_derived))
         except psycopg.Error as exc:

@@ -1,0 +1,115 @@
+"""Load probes and experiments, each on a setup that shows the defect and one that does not."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from workbench import db
+from workbench.load.experiments import (
+    drift_after_write,
+    pool_exhaustion,
+    pool_verdict,
+    pooler_tenant_leak,
+    rls_cost,
+)
+from workbench.load.pgbouncer import pgbouncer_binary
+from workbench.load.runner import prepare_database
+from workbench.paths import sql_dir
+from workbench.probes import registry
+from workbench.probes.base import ProbeContext
+from workbench.schema.variants import apply_variant
+from workbench.settings import Settings
+from workbench.sqlfiles import run_script
+
+pytestmark = pytest.mark.db
+needs_pgbouncer = pytest.mark.skipif(pgbouncer_binary() is None, reason="pgbouncer not installed")
+
+
+@pytest.fixture(scope="module")
+def probe_settings(settings: Settings) -> Iterator[Settings]:
+    """Own databases: 'baseline' is the reviewed schema, 'remediated' here is the baseline plus
+    only a generated quantity_available and an order-totals trigger (the guards the drift
+    probe is about), so each probe sees one setup with the defect and one without."""
+    s = Settings.load(settings.dsn, prefix=f"{settings.prefix}lp")
+    apply_variant(s, "baseline")
+    apply_variant(s, "baseline", database=s.database_for("remediated"))
+    prepare_database(s, "baseline")
+    prepare_database(s, "remediated")
+    with db.connection(s, s.database_for("remediated"), autocommit=True) as conn:
+        run_script(conn, sql_dir() / "load" / "test_derived_guards.sql")
+    yield s
+
+
+def _run_probe(s: Settings, probe_id: str, variant: str, tmp_path: Path):
+    with db.connection(s, s.database_for(variant), autocommit=True) as conn:
+        ctx = ProbeContext(s, variant, s.database_for(variant), conn, tmp_path / probe_id, "ci")
+        return registry()[probe_id]().run(ctx)
+
+
+def test_load_probes_are_registered_in_the_load_group() -> None:
+    reg = registry()
+    for pid, risks in {"load_pool_exhaustion": {"RISK-OPS-003"},
+                       "load_pooler_prepared_statements": {"RISK-OPS-002"},
+                       "load_concurrent_write_drift": {"RISK-INTEGRITY-002",
+                                                       "RISK-INTEGRITY-007"}}.items():
+        assert reg[pid].group == "load" and set(reg[pid].risks) == risks
+
+
+def test_pool_probe_confirms_exhaustion_on_baseline(probe_settings: Settings, tmp_path) -> None:
+    finding = _run_probe(probe_settings, "load_pool_exhaustion", "baseline", tmp_path)
+    assert finding.verdict == "confirmed", finding.reason
+    runs = {r["users"]: r for r in finding.evidence["runs"]}
+    assert runs[25]["wait_mean_us"] > 10 * runs[10]["wait_mean_us"]
+    remediated = _run_probe(probe_settings, "load_pool_exhaustion", "remediated", tmp_path)
+    assert remediated.verdict == "not-testable"
+
+
+def test_pool_large_enough_shows_no_exhaustion(probe_settings: Settings, tmp_path) -> None:
+    frame = pool_exhaustion(probe_settings, users=(10, 25), pool_size=30, duration="2s",
+                            results_dir=tmp_path)
+    exhausted, reason = pool_verdict(frame, 10)
+    assert not exhausted, reason
+    assert (frame["wait_share"] < 0.25).all() and (frame["failures"] == 0).all()
+
+
+@needs_pgbouncer
+def test_prepared_statements_fail_through_transaction_pooler(probe_settings: Settings,
+                                                             tmp_path) -> None:
+    base = _run_probe(probe_settings, "load_pooler_prepared_statements", "baseline", tmp_path)
+    assert base.verdict == "confirmed", base.reason
+    assert "prepared statement" in base.reason
+    rem = _run_probe(probe_settings, "load_pooler_prepared_statements", "remediated", tmp_path)
+    assert rem.verdict == "mitigated", rem.reason
+
+
+@needs_pgbouncer
+def test_session_tenant_leaks_through_pooler_and_local_does_not(probe_settings: Settings) -> None:
+    session, local = pooler_tenant_leak(probe_settings)
+    assert session.leaked and session.other_client_rows > 0
+    assert not local.leaked and local.other_client_rows == 0
+    assert any("false" in step for step in session.steps)
+
+
+def test_write_drift_appears_without_guards_and_not_with_them(probe_settings: Settings,
+                                                              tmp_path) -> None:
+    base = _run_probe(probe_settings, "load_concurrent_write_drift", "baseline", tmp_path)
+    assert base.verdict == "confirmed", base.reason
+    guarded = _run_probe(probe_settings, "load_concurrent_write_drift", "remediated", tmp_path)
+    assert guarded.verdict == "mitigated", guarded.reason
+    assert all(r["write_failures"] == 0 for r in guarded.evidence["drift"])
+
+
+@pytest.mark.slow
+def test_rls_cost_compares_roles_in_one_run(probe_settings: Settings, tmp_path) -> None:
+    frame = rls_cost(probe_settings, duration="2s", results_dir=tmp_path)
+    assert "team_list" in set(frame["query"]) and (frame["count_enforced"] > 0).all()
+
+
+@pytest.mark.slow
+def test_drift_experiment_reports_both_checks(probe_settings: Settings, tmp_path) -> None:
+    frame = drift_after_write(probe_settings, variants=["baseline"], users=4, duration="1s",
+                              results_dir=tmp_path)
+    assert set(frame["check"]) == {"quantity_drift", "order_totals_drift"}
