@@ -5,7 +5,8 @@
 -- Deleting or updating a parent row then scans the whole child table (once per parent row), and
 -- the lock is held for that long. Indexes that merely contain the columns after another one
 -- (organization_id, customer_id) do not help a lookup by customer_id alone. Splinter's
--- unindexed_foreign_keys, plus the child table's size.
+-- unindexed_foreign_keys, plus the child table's size. A composite key that includes the tenant
+-- column is also served by an index that leads with one of its other columns.
 SELECT con.conrelid::regclass::text AS table_name,
        con.conname AS constraint_name,
        (SELECT string_agg(attname, ', ' ORDER BY array_position(con.conkey, attnum)) FROM pg_attribute WHERE attrelid = con.conrelid AND attnum = ANY (con.conkey)) AS columns,
@@ -20,7 +21,9 @@ WHERE con.contype = 'f'
   AND NOT EXISTS (
       SELECT 1 FROM pg_index i
       WHERE i.indrelid = con.conrelid AND i.indpred IS NULL
-        AND (i.indkey::int2[])[0:cardinality(con.conkey) - 1] @> con.conkey
-        AND (i.indkey::int2[])[0:cardinality(con.conkey) - 1] <@ con.conkey
+        AND (((i.indkey::int2[])[0:cardinality(con.conkey) - 1] @> con.conkey
+               AND (i.indkey::int2[])[0:cardinality(con.conkey) - 1] <@ con.conkey)
+             OR (cardinality(con.conkey) > 1 AND i.indkey[0] = ANY (con.conkey)
+                 AND i.indkey[0] IS DISTINCT FROM (SELECT attnum FROM pg_attribute WHERE attrelid = con.conrelid AND attname = current_setting('workbench.tenant_column'))))
   )
 ORDER BY 1, 2;

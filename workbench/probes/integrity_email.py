@@ -1,0 +1,11 @@
+"""RISK-INTEGRITY-008: email columns without validation, or invalid addresses stored."""
+
+from workbench.audit.probe import AuditProbe
+
+
+class IntegrityEmail(AuditProbe):
+    """Email columns with no CHECK, or values that are not an address."""
+
+    risks = ("RISK-INTEGRITY-008",)
+    group = "integrity"
+    checks = ("email_column_unvalidated", "invalid_emails")
