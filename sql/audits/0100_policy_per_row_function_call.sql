@@ -15,7 +15,7 @@ WITH p AS (
 ), counted AS (
     SELECT polrelid, polname,
            (SELECT count(*) FROM regexp_matches(expr, '(auth\.(uid|jwt|role)|current_setting)\(', 'g')) AS calls,
-           (SELECT count(*) FROM regexp_matches(expr, 'SELECT (auth\.(uid|jwt|role)|current_setting)\(', 'g')) AS wrapped
+           (SELECT count(*) FROM regexp_matches(expr, 'SELECT \(*(auth\.(uid|jwt|role)|current_setting)\(', 'g')) AS wrapped
     FROM p
 )
 SELECT polrelid::regclass::text AS table_name, polname AS policy_name, calls - wrapped AS bare_calls
