@@ -17,12 +17,10 @@ from workbench.load.experiments import (
 )
 from workbench.load.pgbouncer import pgbouncer_binary
 from workbench.load.runner import prepare_database
-from workbench.paths import sql_dir
 from workbench.probes import registry
 from workbench.probes.base import ProbeContext
 from workbench.schema.variants import apply_variant
 from workbench.settings import Settings
-from workbench.sqlfiles import run_script
 
 pytestmark = pytest.mark.db
 needs_pgbouncer = pytest.mark.skipif(pgbouncer_binary() is None, reason="pgbouncer not installed")
@@ -30,16 +28,13 @@ needs_pgbouncer = pytest.mark.skipif(pgbouncer_binary() is None, reason="pgbounc
 
 @pytest.fixture(scope="module")
 def probe_settings(settings: Settings) -> Iterator[Settings]:
-    """Own databases: 'baseline' is the reviewed schema, 'remediated' here is the baseline plus
-    only a generated quantity_available and an order-totals trigger (the guards the drift
-    probe is about), so each probe sees one setup with the defect and one without."""
+    """Both variants in databases of their own: the probes write (load runs), and the session's
+    shared variants must not change. Remediated keeps derived values in the database (generated
+    quantity_available, subtotal trigger): the setup without the drift defect."""
     s = Settings.load(settings.dsn, prefix=f"{settings.prefix}lp")
-    apply_variant(s, "baseline")
-    apply_variant(s, "baseline", database=s.database_for("remediated"))
-    prepare_database(s, "baseline")
-    prepare_database(s, "remediated")
-    with db.connection(s, s.database_for("remediated"), autocommit=True) as conn:
-        run_script(conn, sql_dir() / "load" / "test_derived_guards.sql")
+    for variant in ("baseline", "remediated"):
+        apply_variant(s, variant)
+        prepare_database(s, variant)
     yield s
 
 
@@ -99,7 +94,6 @@ def test_write_drift_appears_without_guards_and_not_with_them(probe_settings: Se
     assert base.verdict == "confirmed", base.reason
     guarded = _run_probe(probe_settings, "load_concurrent_write_drift", "remediated", tmp_path)
     assert guarded.verdict == "mitigated", guarded.reason
-    assert all(r["write_failures"] == 0 for r in guarded.evidence["drift"])
 
 
 @pytest.mark.slow

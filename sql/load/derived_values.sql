@@ -1,4 +1,8 @@
--- available_derived.sql: whether inventory.quantity_available is a generated column, in which
--- case the application's write path must not (and cannot) write it.
-SELECT is_generated = 'ALWAYS' FROM information_schema.columns
-WHERE table_schema = 'public' AND table_name = 'inventory' AND column_name = 'quantity_available'
+-- derived_values.sql: which derived values the database keeps itself, so the application's
+-- write path leaves them alone (a generated column cannot be written; a trigger-maintained
+-- subtotal would be overwritten with a stale figure): quantity_available generated?, order
+-- subtotal kept by a trigger on order_line_items?, balance_due generated?
+SELECT
+    EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = 'public.inventory'::regclass AND attname = 'quantity_available' AND attgenerated <> ''),
+    EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = 'public.order_line_items'::regclass AND NOT tgisinternal),
+    EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = 'public.orders'::regclass AND attname = 'balance_due' AND attgenerated <> '')

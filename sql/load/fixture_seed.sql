@@ -26,10 +26,26 @@ INSERT INTO public.locations (organization_id, code, name, is_default)
 SELECT o.id, 'MAIN', 'Main warehouse', true FROM _orgs o;
 
 INSERT INTO public.inventory (organization_id, product_id, location_id, quantity_on_hand,
-                              quantity_allocated, quantity_available, unit_cost, total_value)
-SELECT p.organization_id, p.id, l.id, 1000, 0, 1000, p.cost_price, 1000 * p.cost_price
+                              quantity_allocated, unit_cost)
+SELECT p.organization_id, p.id, l.id, 1000, 0, p.cost_price
 FROM public.products p JOIN public.locations l USING (organization_id)
 JOIN _orgs o ON o.id = p.organization_id;
+
+-- The derived columns are written only where the database does not derive them itself.
+DO $$
+BEGIN
+    IF (SELECT attgenerated = '' FROM pg_catalog.pg_attribute
+        WHERE attrelid = 'public.inventory'::regclass AND attname = 'quantity_available') THEN
+        UPDATE public.inventory SET quantity_available = quantity_on_hand - quantity_allocated
+        WHERE organization_id IN (SELECT id FROM _orgs);
+    END IF;
+    IF (SELECT attgenerated = '' FROM pg_catalog.pg_attribute
+        WHERE attrelid = 'public.inventory'::regclass AND attname = 'total_value') THEN
+        UPDATE public.inventory SET total_value = quantity_on_hand * unit_cost
+        WHERE organization_id IN (SELECT id FROM _orgs);
+    END IF;
+END
+$$;
 
 INSERT INTO public.orders (organization_id, order_number, customer_id, status, order_date)
 SELECT c.organization_id, 'ORD-' || row_number() OVER (PARTITION BY c.organization_id ORDER BY c.id, g),
@@ -43,9 +59,19 @@ FROM public.orders r JOIN _orgs o ON o.id = r.organization_id
 JOIN LATERAL (SELECT id, name, unit_price FROM public.products WHERE organization_id = r.organization_id
               ORDER BY id LIMIT 1) p ON true;
 
-UPDATE public.orders r SET subtotal = t.sub, tax_amount = t.tax, total = t.sub + t.tax, balance_due = t.sub + t.tax
+UPDATE public.orders r SET subtotal = t.sub, tax_amount = t.tax, total = t.sub + t.tax
 FROM (SELECT order_id, sum(line_total) AS sub, sum(tax_amount) AS tax FROM public.order_line_items GROUP BY order_id) t
 WHERE t.order_id = r.id AND r.organization_id IN (SELECT id FROM _orgs);
+
+DO $$
+BEGIN
+    IF (SELECT attgenerated = '' FROM pg_catalog.pg_attribute
+        WHERE attrelid = 'public.orders'::regclass AND attname = 'balance_due') THEN
+        UPDATE public.orders SET balance_due = total - paid_amount
+        WHERE organization_id IN (SELECT id FROM _orgs);
+    END IF;
+END
+$$;
 
 INSERT INTO public.activities (organization_id, entity_type, entity_id, action, description, created_at)
 SELECT r.organization_id, 'order', r.id, 'created', 'order created', now() - (g || ' days')::interval

@@ -195,7 +195,7 @@ def build_command(spec: LoadSpec, folder: Path, *, ui: bool = False) -> list[str
         "--pool-timeout", str(spec.pool_timeout),
         "--prepare", "on" if spec.prepare else "off",
         "--tenant-context", "on" if spec.tenant_context else "off",
-        "--histogram-dir", str(folder / "histograms"),
+        "--histogram-dir", str(folder / "histograms"), "--hot-seed", folder.name,
         "--stop-timeout", "2", "--exit-code-on-error", "0",
     ]
     if spec.pg_host:

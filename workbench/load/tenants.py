@@ -49,8 +49,13 @@ class TenantDirectory:
     tenants: list[Tenant]
 
     @classmethod
-    def load(cls, conn: psycopg.Connection, *, sample: bool = True) -> TenantDirectory:
-        """Read tenants (and their id samples) through ``conn``, as the bypass role."""
+    def load(
+        cls, conn: psycopg.Connection, *, sample: bool = True, seed: str = ""
+    ) -> TenantDirectory:
+        """Read tenants (and their id samples) through ``conn``, as the bypass role.
+
+        ``seed`` picks the run's hot rows (the same in every process of one run).
+        """
         with conn.transaction():
             conn.execute("SELECT set_config('role', %s, true)", (BYPASS_ROLE,))
             rows = conn.execute(read_sql("load/tenant_weights.sql")).fetchall()
@@ -58,7 +63,7 @@ class TenantDirectory:
             if sample:
                 for tenant in tenants:
                     for kind, value in conn.execute(
-                        read_sql("load/tenant_samples.sql"), {"org": tenant.id}
+                        read_sql("load/tenant_samples.sql"), {"org": tenant.id, "seed": seed}
                     ).fetchall():
                         tenant.ids.setdefault(kind, []).append(value)
         return cls(tenants)

@@ -25,6 +25,21 @@ GST = Decimal("0.10")
 CENT = Decimal("0.01")
 
 
+@dataclass(frozen=True)
+class WriteFacts:
+    """Which derived values the database keeps itself (the write path then leaves them alone)."""
+
+    available_derived: bool = False
+    subtotal_derived: bool = False
+    balance_due_generated: bool = False
+
+    @classmethod
+    def read(cls, conn: psycopg.Connection) -> WriteFacts:
+        """Look at the catalog of ``conn``'s database."""
+        row = conn.execute(read_sql("load/derived_values.sql")).fetchone()
+        return cls(*(bool(v) for v in row)) if row else cls()
+
+
 @dataclass
 class TxContext:
     """What a write transaction may use: the connection (inside a transaction), tenant, rng."""
@@ -32,7 +47,7 @@ class TxContext:
     conn: psycopg.Connection
     tenant: Tenant
     rng: random.Random
-    available_is_derived: bool = False
+    facts: WriteFacts = WriteFacts()
 
     def run(self, sql_name: str, params: dict[str, object]) -> psycopg.Cursor:
         """Execute ``sql/load/write/<sql_name>.sql`` with the tenant added to the parameters."""
@@ -68,7 +83,8 @@ def create_order(ctx: TxContext) -> int:
     subtotal = sum((line[5] for line in lines), Decimal(0))
     tax = (subtotal * GST).quantize(CENT)
     number = f"L-{ctx.rng.getrandbits(48):012x}"
-    order = ctx.run("order_insert", {"order_number": number, "customer_id":
+    insert = "order_insert_derived" if ctx.facts.balance_due_generated else "order_insert"
+    order = ctx.run(insert, {"order_number": number, "customer_id":
                                      ctx.tenant.pick("customer_id", ctx.rng),
                                      "subtotal": subtotal, "tax": tax}).fetchone()
     assert order is not None
@@ -99,8 +115,11 @@ def add_line_item(ctx: TxContext) -> int:
                                  "line_number": str(lines + 1), "description": name,
                                  "quantity": qty, "unit_price": price, "tax": line_tax,
                                  "line_total": total})
-    ctx.run("order_save_totals", {"order_id": order_id, "subtotal": subtotal + total,
-                                  "tax": tax + line_tax})
+    if ctx.facts.subtotal_derived:
+        ctx.run("order_save_totals_derived", {"order_id": order_id, "line_tax": line_tax})
+    else:
+        ctx.run("order_save_totals", {"order_id": order_id, "subtotal": subtotal + total,
+                                      "tax": tax + line_tax})
     _activity(ctx, "order", order_id, "updated", "line added")
     return 6
 
@@ -117,7 +136,7 @@ def _move_stock(ctx: TxContext, sign: int) -> int:
         if qty <= 0:
             return 1
     delta = qty * sign
-    if ctx.available_is_derived:
+    if ctx.facts.available_derived:
         ctx.run("inventory_allocate_derived", {"inventory_id": inventory_id, "quantity": delta})
     else:
         ctx.run("inventory_allocate", {"inventory_id": inventory_id, "quantity": delta,
@@ -158,13 +177,3 @@ def dismiss_notification(ctx: TxContext) -> int:
     """A user dismisses their oldest unread notification."""
     ctx.run("notification_dismiss", {"user_id": ctx.tenant.pick("user_id", ctx.rng)})
     return 1
-
-
-def available_is_derived(conn: psycopg.Connection) -> bool:
-    """Whether the database computes inventory.quantity_available itself (generated column).
-
-    The application would not write a generated column (PostgreSQL rejects it), so the write
-    path leaves it alone there; a trigger-maintained column is written and then overwritten.
-    """
-    row = conn.execute(read_sql("load/available_derived.sql")).fetchone()
-    return bool(row and row[0])

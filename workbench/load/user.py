@@ -34,7 +34,7 @@ from psycopg import pq
 
 from workbench.load.histogram import HistogramSet
 from workbench.load.tenants import LOAD_ROLE, Tenant, TenantDirectory, params_for
-from workbench.load.transactions import TRANSACTIONS, TxContext, available_is_derived
+from workbench.load.transactions import TRANSACTIONS, TxContext, WriteFacts
 from workbench.load.workload import ReadQuery, Workload, load_workload
 from workbench.settings import Settings
 from workbench.sqlfiles import read_sql
@@ -57,6 +57,7 @@ class LoadOptions:
     histogram_dir: str = ""
     pg_host: str = ""
     pg_port: str = ""
+    hot_seed: str = ""
 
     @classmethod
     def from_environment(cls, environment: Environment) -> LoadOptions:
@@ -69,7 +70,7 @@ class LoadOptions:
             pool_size=int(opts.pool_size), pool_timeout=float(opts.pool_timeout),
             prepare=opts.prepare == "on", tenant_context=opts.tenant_context == "on",
             histogram_dir=opts.histogram_dir or "", pg_host=opts.pg_host or "",
-            pg_port=str(opts.pg_port or ""),
+            pg_port=str(opts.pg_port or ""), hot_seed=opts.hot_seed or "",
         )
 
 
@@ -94,6 +95,7 @@ def _add_arguments(parser: Any) -> None:
                         help="folder for the per-process microsecond histograms")
     parser.add_argument("--pg-host", default="", help="connect here instead (e.g. a pooler)")
     parser.add_argument("--pg-port", default="", help="port of --pg-host")
+    parser.add_argument("--hot-seed", default="", help="picks the rows writers contend on")
 
 
 class ProcessState:
@@ -113,7 +115,7 @@ class ProcessState:
         self.workload: Workload = load_workload(options.workload)
         self._lock = threading.Lock()
         self._tenants: TenantDirectory | None = None
-        self._derived: bool | None = None
+        self._facts = WriteFacts()
         self.pool: Any = None
 
     def connect(self) -> psycopg.Connection:
@@ -124,14 +126,14 @@ class ProcessState:
             application_name="workbench-load",
         )
 
-    def tenants(self) -> tuple[TenantDirectory, bool]:
+    def tenants(self) -> tuple[TenantDirectory, WriteFacts]:
         """Tenant directory and write-path facts, read once per process (not through a pooler)."""
         with self._lock:
             if self._tenants is None:
                 with psycopg.connect(self.direct_conninfo, autocommit=True) as conn:
-                    self._tenants = TenantDirectory.load(conn)
-                    self._derived = available_is_derived(conn)
-            return self._tenants, bool(self._derived)
+                    self._tenants = TenantDirectory.load(conn, seed=self.options.hot_seed)
+                    self._facts = WriteFacts.read(conn)
+            return self._tenants, self._facts
 
     def ensure_pool(self) -> Any:
         """The process's connection pool (created on first use when ``pool_size`` > 0)."""
@@ -198,11 +200,11 @@ class PostgresUser(User):
         self.rng = random.Random()
         self.conn: psycopg.Connection | None = None
         self.tenant: Tenant | None = None
-        self.available_is_derived = False
+        self.facts = WriteFacts()
 
     def on_start(self) -> None:
         """Join a tenant (in proportion to size); open the user's connection unless pooled."""
-        directory, self.available_is_derived = self.state.tenants()
+        directory, self.facts = self.state.tenants()
         self.tenant = directory.draw(self.rng)
 
     def on_stop(self) -> None:
@@ -298,8 +300,7 @@ class PostgresUser(User):
                 with conn.transaction():
                     if self.state.options.tenant_context:
                         conn.execute(read_sql("load/set_tenant.sql"), context)
-                    statements = func(TxContext(conn, self.tenant, self.rng,
-                                                self.available_is_derived))
+                    statements = func(TxContext(conn, self.tenant, self.rng, self.facts))
         except psycopg.Error as exc:
             self._report(name, started, 0, exc)
             return
