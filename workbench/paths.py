@@ -23,8 +23,9 @@ def sql_dir() -> Path:
 
 
 def notebooks_dir() -> Path:
-    """The report notebooks, executed in name order."""
-    return project_root() / "notebooks"
+    """The report notebooks, executed in name order (``WORKBENCH_NOTEBOOKS`` overrides)."""
+    override = os.environ.get("WORKBENCH_NOTEBOOKS")
+    return Path(override).resolve() if override else project_root() / "notebooks"
 
 
 def seeds_dir() -> Path:

@@ -15,7 +15,7 @@ rel AS (
       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')
 )
 SELECT 'table' AS kind, qname AS object,
-       concat_ws(' ', 'kind=' || relkind, CASE WHEN relispartition THEN 'partition' END,
+       concat_ws(' ', 'kind=' || relkind::text, CASE WHEN relispartition THEN 'partition' END,
                  'rls=' || relrowsecurity, 'force_rls=' || relforcerowsecurity,
                  'options=' || coalesce(array_to_string(reloptions, ','), ''),
                  CASE WHEN relkind = 'p' THEN pg_get_partkeydef(oid) END,
@@ -28,8 +28,8 @@ SELECT 'column', rel.qname || '.' || a.attname,
                  CASE WHEN a.attnotnull THEN 'not null' END,
                  CASE WHEN a.attgenerated = 's' THEN 'generated as ' || pg_get_expr(ad.adbin, ad.adrelid)
                       WHEN ad.adbin IS NOT NULL THEN 'default ' || pg_get_expr(ad.adbin, ad.adrelid) END,
-                 CASE WHEN a.attidentity <> '' THEN 'identity ' || a.attidentity END,
-                 'storage=' || a.attstorage)
+                 CASE WHEN a.attidentity <> '' THEN 'identity ' || a.attidentity::text END,
+                 'storage=' || a.attstorage::text)
 FROM rel JOIN pg_attribute a ON a.attrelid = rel.oid AND a.attnum > 0 AND NOT a.attisdropped
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 UNION ALL
@@ -43,7 +43,7 @@ FROM rel JOIN pg_index x ON x.indrelid = rel.oid JOIN pg_class i ON i.oid = x.in
 UNION ALL
 SELECT 'policy', rel.qname || ' ' || p.polname,
        concat_ws(' ', CASE WHEN p.polpermissive THEN 'permissive' ELSE 'restrictive' END,
-                 'for ' || p.polcmd,
+                 'for ' || p.polcmd::text,
                  'to ' || (SELECT string_agg(CASE WHEN r = 0 THEN 'public' ELSE r::regrole::text END, ',' ORDER BY 1)
                            FROM unnest(p.polroles) AS r),
                  'using (' || pg_get_expr(p.polqual, p.polrelid) || ')',

@@ -1,0 +1,54 @@
+# Two commands do all the set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PROFILE ?= demo
+PYTEST_ARGS ?=
+
+.PHONY: run test lab report-ci lint lock system-deps server clean
+
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check "uv==0.13.9"
+
+# The environment is rebuilt whenever the lock or the project metadata changes.
+$(VENV)/.installed: $(BIN)/uv requirements.lock pyproject.toml
+	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	touch $@
+
+# Debian packages the suite uses: Chromium (the report page test) and PgBouncer (pooler tests).
+system-deps:
+	@if ! command -v chromium >/dev/null || ! command -v pgbouncer >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium pgbouncer >/dev/null; \
+	  else echo "note: install chromium and pgbouncer (Debian packages) for the browser and pooler tests"; fi; \
+	fi
+
+server: $(VENV)/.installed
+	$(BIN)/workbench db start
+
+## The main job: both variants on the embedded server, seeded at $(PROFILE), report in results/latest/
+run: $(VENV)/.installed server
+	$(BIN)/workbench report --profile $(PROFILE)
+
+report-ci: $(VENV)/.installed server
+	$(BIN)/workbench report --profile ci
+
+## The suite, on the embedded server (WORKBENCH_TEST_DSN=... for another server)
+test: $(VENV)/.installed system-deps server
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lab: $(VENV)/.installed server
+	$(BIN)/uv pip install -q --python $(BIN)/python "jupyterlab>=4.2"
+	$(BIN)/jupyter lab notebooks/
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check workbench tests benchmarks loadtests
+
+# Re-pin after changing dependencies in pyproject.toml.
+lock: $(BIN)/uv
+	$(BIN)/uv pip compile -q pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf results

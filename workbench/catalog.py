@@ -1,0 +1,37 @@
+"""Catalog readers shared by probes, notebooks and checks.
+
+Users point the workbench at schemas it has never seen, so everything here reads
+``pg_catalog``; nothing assumes our table names.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import psycopg
+from psycopg.rows import dict_row
+
+from workbench.sqlfiles import read_sql
+
+
+def frame(conn: psycopg.Connection, relative_sql: str, params: dict | None = None) -> pd.DataFrame:
+    """Run ``sql/<relative_sql>`` and return its rows as a frame (columns kept when empty)."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(read_sql(relative_sql), params)  # type: ignore[arg-type]
+        rows = cur.fetchall()
+        columns = [d.name for d in cur.description or []]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def flag_columns(conn: psycopg.Connection) -> pd.DataFrame:
+    """Flag-like columns with their types and defaults."""
+    return frame(conn, "catalog/flag_columns.sql")
+
+
+def tenant_columns(conn: psycopg.Connection, column: str = "organization_id") -> pd.DataFrame:
+    """Tables with a tenant column and the FK (if any) from it to the tenant table."""
+    return frame(conn, "catalog/tenant_columns.sql", {"column": column})
+
+
+def table_overview(conn: psycopg.Connection) -> pd.DataFrame:
+    """Per table: estimated rows, total size, constraint, index and policy counts, RLS state."""
+    return frame(conn, "catalog/table_overview.sql")

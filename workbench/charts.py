@@ -1,0 +1,20 @@
+"""Saving charts where the report finds them (``<run_dir>/charts/*.png``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # headless by default (CI, papermill); Jupyter's inline backend still shows figures
+
+from matplotlib.figure import Figure  # noqa: E402
+
+
+def save(fig: Figure, run_dir: str | Path, name: str) -> Path:
+    """Write ``fig`` as ``<run_dir>/charts/<name>.png`` and return the path."""
+    out = Path(run_dir) / "charts"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{name}.png"
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    return path

