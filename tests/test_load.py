@@ -113,3 +113,16 @@ def test_each_workload_runs(load_settings: Settings, tmp_path, workload: str) ->
     run = run_load(load_settings, LoadSpec(workload, users=2, spawn_rate=10, duration="1s"),
                    results_dir=tmp_path)
     assert run.failure_count() == 0 and run.request_count() > 0
+
+
+def test_library_side_never_imports_locust() -> None:
+    """Importing locust monkey-patches the process with gevent, which hangs Jupyter kernels:
+    only locustfiles (subprocesses) may import workbench.load.user."""
+    import subprocess
+    import sys
+
+    code = ("import sys, workbench.load.experiments, workbench.load.report, workbench.cli.load;"
+            "from workbench.probes import registry; registry();"
+            "print('locust' in sys.modules or 'gevent' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "False", out.stderr

@@ -13,6 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+POOL_WAIT = "(pool wait)"
+"""Name under which the time spent waiting for a pooled connection is recorded."""
+
 SUB_BITS = 7  # 128 linear sub-buckets per power of two below 128, 64 above: ~1.5% precision
 _SUB = 1 << SUB_BITS
 _HALF = _SUB >> 1

@@ -32,14 +32,13 @@ from locust import User, events, task
 from locust.env import Environment
 from psycopg import pq
 
-from workbench.load.histogram import HistogramSet
+from workbench.load.histogram import POOL_WAIT, HistogramSet
 from workbench.load.tenants import LOAD_ROLE, Tenant, TenantDirectory, params_for
 from workbench.load.transactions import TRANSACTIONS, TxContext, WriteFacts
 from workbench.load.workload import ReadQuery, Workload, load_workload
 from workbench.settings import Settings
 from workbench.sqlfiles import read_sql
 
-POOL_WAIT = "(pool wait)"
 REQUEST_TYPE = "SQL"
 
 

@@ -25,7 +25,7 @@ class LoadConcurrentWriteDrift(Probe):
         frame = drift_after_write(ctx.settings, variants=[ctx.variant], users=WRITE_USERS,
                                   duration=f"{load_seconds(ctx.profile)}s",
                                   results_dir=ctx.evidence_dir)
-        path = ctx.path("write_drift.csv")
+        path = ctx.path(f"write_drift__{ctx.variant}.csv")
         frame.to_csv(path, index=False)
         new = {r["check"]: int(r["new_drift"]) for r in frame.to_dict("records")}
         writes = int(frame["write_requests"].iloc[0])

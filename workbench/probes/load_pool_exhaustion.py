@@ -31,7 +31,7 @@ class LoadPoolExhaustion(Probe):
         frame = pool_exhaustion(ctx.settings, variant=ctx.variant, users=users,
                                 pool_size=APP_POOL_SIZE, duration=f"{seconds}s",
                                 results_dir=ctx.evidence_dir)
-        path = ctx.path("pool_exhaustion.csv")
+        path = ctx.path(f"pool_exhaustion__{ctx.variant}.csv")
         frame.to_csv(path, index=False)
         present, reason = pool_verdict(frame, APP_POOL_SIZE)
         runs = frame.drop(columns=["run"]).to_dict("records")

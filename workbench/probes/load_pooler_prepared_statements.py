@@ -24,20 +24,23 @@ class LoadPoolerPreparedStatements(Probe):
         """Run both modes; judge the one this variant stands for."""
         if pgbouncer_binary() is None:
             return Observation(None, "pgbouncer is not installed (apt-get install -y pgbouncer)")
-        frame = pooler_prepared_statements(
-            ctx.settings, variant=ctx.variant, duration=f"{max(load_seconds(ctx.profile) - 1, 2)}s",
-            results_dir=ctx.evidence_dir)
-        path = ctx.path("pooler_prepared_statements.csv")
-        frame.to_csv(path, index=False)
         prepared = ctx.variant == "baseline"
+        # baseline shows both modes side by side; remediated needs only its own (prepare off)
+        modes = (False, True) if prepared else (False,)
+        frame = pooler_prepared_statements(
+            ctx.settings, variant=ctx.variant, duration=f"{load_seconds(ctx.profile)}s",
+            modes=modes, results_dir=ctx.evidence_dir)
+        path = ctx.path(f"pooler_prepared_statements__{ctx.variant}.csv")
+        frame.to_csv(path, index=False)
         row = frame[frame["prepared_statements"] == prepared].iloc[0]
-        other = frame[frame["prepared_statements"] != prepared].iloc[0]
-        mode = "on" if prepared else "off"
         present = bool(row["failures"] > 0)
-        reason = (f"{row['pooler']} transaction mode, prepared statements {mode}: "
-                  f"{int(row['failures'])} of {int(row['requests'])} requests failed"
-                  + (f" ({str(row['errors'])[:160]})" if present else "")
-                  + f"; with them {'off' if prepared else 'on'}: {int(other['failures'])} of "
-                  f"{int(other['requests'])}")
+        reason = (f"{row['pooler']} transaction mode, prepared statements "
+                  f"{'on' if prepared else 'off'}: {int(row['failures'])} of "
+                  f"{int(row['requests'])} requests failed"
+                  + (f" ({str(row['errors'])[:160]})" if present else ""))
+        other = frame[frame["prepared_statements"] != prepared]
+        if len(other):
+            reason += (f"; with them off: {int(other['failures'].iloc[0])} of "
+                       f"{int(other['requests'].iloc[0])}")
         return Observation(present, reason,
                            {"runs": frame.drop(columns=["run"]).to_dict("records")}, [str(path)])
