@@ -1,0 +1,92 @@
+"""``workbench seed``: fill a variant's database with a profile's synthetic tenants."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from workbench.cli._common import (
+    AllowDestroyOption,
+    DatabaseOption,
+    DsnOption,
+    console,
+    settings_from,
+)
+from workbench.errors import BadParameter
+from workbench.seed import SeedReport, seed_database
+from workbench.settings import VARIANTS
+
+
+def _summary(report: SeedReport) -> Table:
+    table = Table(title=f"seeded {report.database} ({report.profile}, scale {report.scale:g}, "
+                        f"seed {report.seed}) in {report.wall_seconds:.1f}s")
+    for col in ("table", "rows", "MB", "load s", "rows/s"):
+        table.add_column(col, justify="left" if col == "table" else "right")
+    for name, s in sorted(report.tables.items()):
+        rate = f"{s.rows / s.seconds:,.0f}" if s.seconds else ""
+        table.add_row(name, f"{s.rows:,}", f"{s.size_bytes / 1e6:.1f}", f"{s.seconds:.2f}", rate)
+    phases = ", ".join(f"{k} {v:.1f}s" for k, v in report.phases.items())
+    table.caption = f"{report.rows:,} rows; {phases}; peak RSS {report.peak_rss_mb:.0f} MB"
+    return table
+
+
+def seed(
+    profile: Annotated[str, typer.Option("--profile", help="Profile name in seeds/ (or a .toml path).")] = "ci",
+    scale: Annotated[float, typer.Option("--scale", help="Multiply every volume of the profile.")] = 1.0,
+    seed_value: Annotated[int, typer.Option("--seed", help="Random seed; same seed, same rows.")] = 0,
+    workers: Annotated[int, typer.Option("--workers", help="Loader processes.")] = 2,
+    variant: Annotated[str, typer.Option("--variant", help="baseline, remediated or both.")] = "both",
+    target: Annotated[str | None, typer.Option("--target", help="Seed this database instead.",
+                                               show_default=False)] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Empty a seeded database first.")] = False,
+    resume: Annotated[bool, typer.Option("--resume", help="Finish an interrupted run.")] = False,
+    anomalies: Annotated[Path | None, typer.Option("--anomalies", help="TOML: defect kind = count.",
+                                                   show_default=False)] = None,
+    manifest: Annotated[Path | None, typer.Option("--manifest", help="Where to save the report "
+                                                  "(default results/seed/<database>.json).",
+                                                  show_default=False)] = None,
+    dsn: DsnOption = None,
+    database: DatabaseOption = None,
+    allow_destroy: AllowDestroyOption = False,
+) -> None:
+    """Seed the variant databases (apply them first with `workbench schema apply`)."""
+    if replace and resume:
+        raise BadParameter("--replace and --resume exclude each other; pass one")
+    if variant not in (*VARIANTS, "both"):
+        raise BadParameter(f"--variant must be baseline, remediated or both, got {variant!r}")
+    settings = settings_from(dsn, database)
+    names = [target] if target else [
+        settings.database_for(v) for v in (VARIANTS if variant == "both" else (variant,))]
+    mode = "replace" if replace else "resume" if resume else "refuse"
+    for name in names:
+        with Progress(TextColumn("{task.description:<20}"), BarColumn(), MofNCompleteColumn(),
+                      TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
+                      console=console, transient=True) as bar:
+            tasks: dict[str, int] = {}
+            started = time.perf_counter()
+
+            def progress(table: str, rows: int, planned: int) -> None:
+                if table not in tasks:
+                    tasks[table] = bar.add_task(table, total=planned or None, rate="")
+                task = tasks[table]
+                bar.advance(task, rows)
+                done = bar.tasks[task].completed
+                bar.update(task, rate=f"{done / max(time.perf_counter() - started, 1e-3):,.0f} rows/s")
+
+            report = seed_database(settings, name, profile, scale=scale, seed=seed_value,
+                                   workers=workers, mode=mode, anomalies=anomalies,
+                                   allow_destroy=allow_destroy, progress=progress)
+        console.print(_summary(report))
+        path = report.save(manifest if manifest and len(names) == 1 else
+                           settings.results_dir / "seed" / f"{name}.json")
+        console.print(f"report saved to {path}")
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``seed`` to the main app."""
+    app.command("seed")(seed)

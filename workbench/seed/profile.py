@@ -1,0 +1,182 @@
+"""Seeding profiles: declarative TOML files in ``seeds/``.
+
+A profile says how many tenants, how skewed their sizes are, how long the period is and how
+busy each tenant is per day; nothing about *how* rows are made. Every key is checked when the
+file is loaded, so a typo is a one-line error naming the field instead of a silent default.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import BadParameter, NotFound
+from workbench.paths import seeds_dir
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+PER_TENANT = ("users", "customers", "products", "locations", "opportunities", "quotes", "orders")
+PER_DAY = ("activities", "email_history", "notifications", "inventory_movements", "user_sessions")
+PER_PARENT = ("contacts", "order_line_items", "inventory", "api_tokens", "quote_line_items")
+SHARES = (
+    "customers_deleted", "products_deleted", "orders_deleted", "opportunities_deleted",
+    "users_deleted", "users_invited", "contacts_primary", "contacts_decision_maker",
+    "customers_email_null", "line_items_without_product", "api_tokens_revoked",
+    "orders_discounted",
+)
+TEXT = ("email_body_kb", "email_body_sigma")
+TOP_LEVEL = ("description", "tenants", "skew", "start", "days", "growth", "weekday", "hours",
+             "per_tenant", "per_day", "per_parent", "shares", "text")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A validated seeding profile (after ``--scale``)."""
+
+    name: str
+    description: str
+    tenants: int
+    skew: float
+    start: dt.date
+    days: int
+    growth: float
+    weekday: dict[str, float]
+    business_hours: tuple[int, int]
+    after_hours: float
+    per_tenant: dict[str, float]
+    per_day: dict[str, float]
+    per_parent: dict[str, float]
+    shares: dict[str, float]
+    text: dict[str, float]
+    scale: float = 1.0
+    source: Path | None = field(default=None, compare=False)
+
+    def scaled(self, scale: float) -> Profile:
+        """The profile with every per-tenant and per-day volume multiplied by ``scale``.
+
+        Tenants, the period and per-parent ratios stay: scaling makes each tenant busier, it
+        does not invent new organizations.
+        """
+        check_scale(scale)
+        return replace(
+            self,
+            per_tenant={k: v * scale for k, v in self.per_tenant.items()},
+            per_day={k: v * scale for k, v in self.per_day.items()},
+            scale=self.scale * scale,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for manifests."""
+        return {
+            "name": self.name, "description": self.description, "tenants": self.tenants,
+            "skew": self.skew, "start": self.start.isoformat(), "days": self.days,
+            "growth": self.growth, "weekday": self.weekday,
+            "business_hours": list(self.business_hours), "after_hours": self.after_hours,
+            "per_tenant": self.per_tenant, "per_day": self.per_day,
+            "per_parent": self.per_parent, "shares": self.shares, "text": self.text,
+            "scale": self.scale,
+        }
+
+
+def check_scale(scale: float) -> None:
+    """``--scale`` must be a positive number."""
+    if not isinstance(scale, int | float) or not scale > 0:
+        raise BadParameter(f"--scale must be a positive number, got {scale!r}")
+
+
+def list_profiles() -> list[str]:
+    """Names of the profiles in ``seeds/``."""
+    return sorted(p.stem for p in seeds_dir().glob("*.toml"))
+
+
+def _where(name: str, key: str) -> str:
+    return f"profile {name!r}: {key}"
+
+
+def _number(name: str, key: str, value: Any, *, low: float = 0.0, high: float | None = None,
+            integer: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise BadParameter(f"{_where(name, key)} must be a number, got {value!r}")
+    if integer and int(value) != value:
+        raise BadParameter(f"{_where(name, key)} must be a whole number, got {value!r}")
+    if value < low or (high is not None and value > high):
+        bound = f"between {low} and {high}" if high is not None else f">= {low}"
+        raise BadParameter(f"{_where(name, key)} must be {bound}, got {value!r}")
+    return float(value)
+
+
+def _section(name: str, data: dict[str, Any], section: str, keys: tuple[str, ...],
+             *, high: float | None = None, required: bool = True) -> dict[str, float]:
+    raw = data.get(section, {})
+    if not isinstance(raw, dict):
+        raise BadParameter(f"{_where(name, section)} must be a table of name = number")
+    unknown = sorted(set(raw) - set(keys))
+    if unknown:
+        raise BadParameter(
+            f"{_where(name, section + '.' + unknown[0])} is not a known key "
+            f"(known: {', '.join(keys)})"
+        )
+    missing = [k for k in keys if k not in raw]
+    if required and missing:
+        raise BadParameter(f"{_where(name, section + '.' + missing[0])} is missing")
+    return {k: _number(name, f"{section}.{k}", raw[k], high=high) for k in keys if k in raw}
+
+
+def parse_profile(name: str, data: dict[str, Any], source: Path | None = None) -> Profile:
+    """Validate a profile's raw TOML data; every problem names its field."""
+    unknown = sorted(set(data) - set(TOP_LEVEL))
+    if unknown:
+        raise BadParameter(f"{_where(name, unknown[0])} is not a known key")
+    for key in ("tenants", "days", "start"):
+        if key not in data:
+            raise BadParameter(f"{_where(name, key)} is missing")
+    start = data["start"]
+    if isinstance(start, str):
+        try:
+            start = dt.date.fromisoformat(start)
+        except ValueError:
+            raise BadParameter(f"{_where(name, 'start')} must be a date YYYY-MM-DD") from None
+    if not isinstance(start, dt.date):
+        raise BadParameter(f"{_where(name, 'start')} must be a date YYYY-MM-DD")
+    hours = data.get("hours", {})
+    business = hours.get("business", [8, 18])
+    if (not isinstance(business, list) or len(business) != 2
+            or not all(isinstance(h, int) and 0 <= h <= 24 for h in business)
+            or business[0] >= business[1]):
+        raise BadParameter(f"{_where(name, 'hours.business')} must be [first_hour, end_hour]")
+    weekday = _section(name, data, "weekday", WEEKDAYS, required=False)
+    return Profile(
+        name=name,
+        description=str(data.get("description", "")),
+        tenants=int(_number(name, "tenants", data["tenants"], low=1, integer=True)),
+        skew=_number(name, "skew", data.get("skew", 1.0), high=5),
+        start=start,
+        days=int(_number(name, "days", data["days"], low=1, integer=True)),
+        growth=_number(name, "growth", data.get("growth", 0.0), low=-0.9),
+        weekday={d: weekday.get(d, 1.0) for d in WEEKDAYS},
+        business_hours=(business[0], business[1]),
+        after_hours=_number(name, "hours.after_hours", hours.get("after_hours", 0.1)),
+        per_tenant=_section(name, data, "per_tenant", PER_TENANT),
+        per_day=_section(name, data, "per_day", PER_DAY),
+        per_parent=_section(name, data, "per_parent", PER_PARENT),
+        shares=_section(name, data, "shares", SHARES, high=1.0),
+        text=_section(name, data, "text", TEXT),
+        source=source,
+    )
+
+
+def load_profile(name: str | Path, scale: float = 1.0) -> Profile:
+    """A profile by name (``seeds/<name>.toml``) or path, scaled by ``scale``."""
+    check_scale(scale)
+    path = Path(name) if str(name).endswith(".toml") else seeds_dir() / f"{name}.toml"
+    if not path.is_file():
+        known = ", ".join(list_profiles()) or "none"
+        raise NotFound(f"no seeding profile {str(name)!r} (known: {known})")
+    try:
+        data = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise BadParameter(f"profile {path.name} is not valid TOML: {exc}") from None
+    profile = parse_profile(path.stem, data, path)
+    return profile.scaled(scale) if scale != 1.0 else profile

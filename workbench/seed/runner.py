@@ -1,0 +1,423 @@
+"""Orchestration: refuse or resume, defer indexes, load tenants in parallel, restore, analyze.
+
+Work is split by tenant: each tenant is generated and COPYed in one transaction that also
+records the tenant as done, so an interrupted run (Ctrl-C, kill -9) never leaves half a tenant,
+and ``resume`` simply loads the tenants not yet recorded. Tenants are handed out largest first
+so that the heavy tail does not leave one worker finishing alone.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import resource
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import psycopg
+from psycopg import sql
+
+from workbench import db
+from workbench.errors import BadParameter, UnsafeOperation, WorkbenchError
+from workbench.seed.anomalies import AnomalySpec, inject_anomalies, load_anomalies
+from workbench.seed.profile import Profile, check_scale, load_profile
+from workbench.seed.tables import TABLES, Tenant, tenant_chunks
+from workbench.seed.values import Calendar, pools
+from workbench.seed.writer import Catalog, copy_frame, fit
+from workbench.settings import Settings
+from workbench.sqlfiles import read_sql
+
+Mode = Literal["refuse", "replace", "resume"]
+Progress = Callable[[str, int, int], None]
+SESSION = ("SET synchronous_commit = off", "SET session_replication_role = replica")
+
+
+class SeedFailed(WorkbenchError):
+    """A worker process died; the message is its last line of error output."""
+
+
+@dataclass
+class TableStats:
+    """What seeding did to one table."""
+
+    rows: int = 0
+    csv_bytes: int = 0
+    seconds: float = 0.0
+    size_bytes: int = 0
+
+
+@dataclass
+class SeedReport:
+    """The outcome of one seeding run, as saved in the manifest."""
+
+    database: str
+    profile: str
+    scale: float
+    seed: int
+    workers: int
+    mode: str
+    tables: dict[str, TableStats] = field(default_factory=dict)
+    phases: dict[str, float] = field(default_factory=dict)
+    tenants_loaded: int = 0
+    tenants_skipped: int = 0
+    anomalies: dict[str, Any] = field(default_factory=dict)
+    unseeded_tables: list[str] = field(default_factory=list)
+    peak_rss_mb: float = 0.0
+    wall_seconds: float = 0.0
+
+    @property
+    def rows(self) -> int:
+        """Rows written in this run, all tables."""
+        return sum(s.rows for s in self.tables.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (JSON-ready)."""
+        data = asdict(self)
+        data["rows"] = self.rows
+        return data
+
+    def save(self, path: Path) -> Path:
+        """Write the report as JSON to ``path``."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.to_dict(), indent=2, default=str))
+        return path
+
+
+def tenant_weights(profile: Profile) -> np.ndarray:
+    """Zipf-like tenant sizes with mean 1: tenant 0 is the largest."""
+    raw = 1.0 / np.arange(1, profile.tenants + 1) ** profile.skew
+    return raw * profile.tenants / raw.sum()
+
+
+# ---------------------------------------------------------------- worker side
+
+
+def load_tenants(conninfo: str, profile: Profile, seed: int, catalog: Catalog,
+                 tasks: list[tuple[int, float]], report: Callable[[str, int], None] | None = None
+                 ) -> Iterator[tuple[int, dict[str, list[float]]]]:
+    """Generate and COPY each tenant in one transaction that also records it as done.
+
+    Yields ``(tenant, {table: [rows, csv_bytes, seconds]})`` after each commit.
+    """
+    cal, value_pools = Calendar.of(profile), pools()
+    with psycopg.connect(conninfo, application_name="workbench-seed") as conn:
+        for stmt in SESSION:
+            conn.execute(stmt)  # type: ignore[arg-type]
+        conn.commit()
+        for index, weight in tasks:
+            t = Tenant(seed, index, weight, profile, cal, value_pools)
+            stats: dict[str, list[float]] = {}
+            with conn.transaction(), conn.cursor() as cur:
+                started = time.perf_counter()
+                for table, data in tenant_chunks(t):
+                    if table not in catalog.columns:
+                        continue
+                    frame = fit(table, data, catalog)
+                    nbytes = copy_frame(cur, table, frame)
+                    now = time.perf_counter()
+                    entry = stats.setdefault(table, [0, 0, 0.0])
+                    entry[0] += frame.height
+                    entry[1] += nbytes
+                    entry[2] += now - started
+                    started = now
+                    if report:
+                        report(table, frame.height)
+                cur.execute("INSERT INTO _workbench.seed_tenants (tenant, rows) VALUES (%s, %s)",
+                            (index, json.dumps({k: v[0] for k, v in stats.items()})))
+            yield index, stats
+
+
+# ---------------------------------------------------------------- coordinator side
+
+
+def _nonempty_tables(conn: psycopg.Connection, catalog: Catalog) -> list[str]:
+    out = []
+    for table in catalog.columns:
+        q = sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(sql.Identifier("public", table))
+        if conn.execute(q).fetchone()[0]:  # type: ignore[index]
+            out.append(table)
+    return out
+
+
+def _prepare(conn: psycopg.Connection, catalog: Catalog, database: str, profile: Profile,
+             seed: int, mode: Mode, anomalies: AnomalySpec | None) -> set[int]:
+    """Apply the refuse/replace/resume rules; returns the tenants already done."""
+    conn.execute(read_sql("seed/state.sql"))  # type: ignore[arg-type]
+    run = conn.execute("SELECT profile, scale, seed FROM _workbench.seed_run").fetchone()
+    filled = _nonempty_tables(conn, catalog)
+    if mode == "refuse" and (filled or run):
+        what = f"seeded with profile {run[0]!r}" if run else f"rows in {', '.join(filled[:3])}"
+        raise UnsafeOperation(
+            f"database {database!r} is not empty ({what}); pass --replace to reseed it or "
+            "--resume to finish an interrupted run"
+        )
+    if mode == "resume":
+        if not run:
+            if filled:
+                raise UnsafeOperation(f"database {database!r} holds rows the seeder did not "
+                                      "write; nothing to resume (use --replace)")
+        elif (run[0], round(run[1], 9), run[2]) != (profile.name, round(profile.scale, 9), seed):
+            raise BadParameter(
+                f"--resume: database {database!r} was seeded with profile {run[0]!r}, "
+                f"scale {run[1]:g}, seed {run[2]}; resume with the same values or use --replace"
+            )
+        else:
+            return {r[0] for r in conn.execute("SELECT tenant FROM _workbench.seed_tenants")}
+    if mode == "replace" or filled:
+        tables = sql.SQL(", ").join(sql.Identifier("public", t) for t in catalog.columns)
+        conn.execute(sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(tables))
+    conn.execute("TRUNCATE _workbench.seed_tenants, _workbench.seed_run")
+    conn.execute(
+        "INSERT INTO _workbench.seed_run (id, profile, scale, seed, anomalies) "
+        "VALUES (1, %s, %s, %s, %s)",
+        (profile.name, profile.scale, seed, json.dumps(anomalies.counts) if anomalies else None),
+    )
+    return set()
+
+
+def _defer(conn: psycopg.Connection) -> int:
+    """Drop keys, indexes and foreign keys, recording how to restore each (one transaction)."""
+    with conn.transaction():
+        rows = conn.execute(read_sql("seed/deferrable.sql")).fetchall()  # type: ignore[arg-type]
+        for step, kind, table, name, ddl in rows:
+            conn.execute(
+                "INSERT INTO _workbench.seed_deferred (step, kind, table_name, name, ddl) "
+                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                (step, kind, table, name, ddl),
+            )
+        for _step, kind, table, name, _ddl in sorted(rows, key=lambda r: -r[0]):
+            if kind == "index":
+                conn.execute(sql.SQL("DROP INDEX public.{}").format(sql.Identifier(name)))
+            else:
+                conn.execute(sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(
+                    sql.SQL(table), sql.Identifier(name)))
+    return len(rows)
+
+
+def _restore_one(settings: Settings, database: str, ddl: str, table: str, name: str) -> None:
+    with db.connection(settings, database, autocommit=True) as conn:
+        conn.execute("SET maintenance_work_mem = '256MB'")
+        with conn.transaction():
+            exists = conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = %s::regclass "
+                "AND conname = %s) OR to_regclass(format('public.%%I', %s::text)) IS NOT NULL",
+                (table, name, name)).fetchone()
+            if not (exists and exists[0]):  # a run killed mid-restore may have made it already
+                conn.execute(ddl)  # type: ignore[arg-type]
+            conn.execute("DELETE FROM _workbench.seed_deferred WHERE table_name = %s AND name = %s",
+                         (table, name))
+
+
+def restore_deferred(settings: Settings, database: str, workers: int) -> int:
+    """Recreate everything :func:`_defer` dropped: keys, then indexes (in parallel), then FKs.
+
+    Also what ``resume`` runs first, so a run killed after deferring still ends with the exact
+    schema it started from.
+    """
+    with db.connection(settings, database, autocommit=True) as conn:
+        exists = conn.execute("SELECT to_regclass('_workbench.seed_deferred')").fetchone()
+        if not exists or not exists[0]:
+            return 0
+        rows = conn.execute("SELECT step, table_name, name, ddl FROM _workbench.seed_deferred "
+                            "ORDER BY step, table_name, name").fetchall()
+    for step in (1, 2, 3):
+        todo = [r for r in rows if r[0] == step]
+        parallel = workers if step != 3 else 1
+        if step == 1:  # one ALTER TABLE per table at a time (ACCESS EXCLUSIVE)
+            by_table: dict[str, list[Any]] = {}
+            for r in todo:
+                by_table.setdefault(r[1], []).append(r)
+            jobs: list[Callable[[], None]] = [
+                (lambda rs=rs: [_restore_one(settings, database, r[3], r[1], r[2]) for r in rs])
+                for rs in by_table.values()]
+        else:
+            jobs = [(lambda r=r: _restore_one(settings, database, r[3], r[1], r[2])) for r in todo]
+        with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
+            for fut in [pool.submit(job) for job in jobs]:
+                fut.result()
+    return len(rows)
+
+
+def _peak_rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + children) / 1024.0
+
+
+def seed_database(
+    settings: Settings,
+    database: str,
+    profile: str | Profile,
+    *,
+    scale: float = 1.0,
+    seed: int = 0,
+    workers: int = 2,
+    mode: Mode = "refuse",
+    anomalies: str | Path | dict[str, Any] | None = None,
+    allow_destroy: bool = False,
+    progress: Progress | None = None,
+) -> SeedReport:
+    """Seed ``database`` (an applied variant) with ``profile``; the same inputs give the same rows.
+
+    ``mode``: ``refuse`` a non-empty database, ``replace`` its rows, or ``resume`` an
+    interrupted run of the same profile/scale/seed. ``progress(table, rows_added, planned)`` is
+    called as chunks land (``planned`` is the expected total for the table, 0 when unknown).
+    """
+    check_scale(scale)
+    if mode not in ("refuse", "replace", "resume"):
+        raise BadParameter(f"mode must be refuse, replace or resume, got {mode!r}")
+    if not isinstance(workers, int) or workers < 1:
+        raise BadParameter(f"--workers must be a whole number >= 1, got {workers!r}")
+    prof = load_profile(profile, scale) if not isinstance(profile, Profile) else (
+        profile.scaled(scale) if scale != 1.0 else profile)
+    spec = load_anomalies(anomalies) if anomalies is not None else None
+    db.require_destroyable(settings, database, allow_destroy=allow_destroy, action="seed")
+    started = time.perf_counter()
+    report = SeedReport(database, prof.name, prof.scale, seed, workers, mode)
+    phase = time.perf_counter()
+    with db.connection(settings, database, autocommit=True) as conn:
+        catalog = Catalog.read(conn)
+        report.unseeded_tables = sorted(set(catalog.columns) - set(TABLES))
+        done = _prepare(conn, catalog, database, prof, seed, mode, spec)
+        _defer(conn)
+    report.phases["prepare"] = time.perf_counter() - phase
+
+    weights = tenant_weights(prof)
+    todo = [(i, float(weights[i])) for i in range(prof.tenants) if i not in done]
+    report.tenants_skipped = len(done)
+    planned = _planned_rows(prof, weights)
+    phase = time.perf_counter()
+    _run_tenants(settings.conninfo(database), prof, seed, catalog, todo, workers, report,
+                 progress, planned)
+    report.phases["load"] = time.perf_counter() - phase
+
+    phase = time.perf_counter()
+    restore_deferred(settings, database, workers)
+    report.phases["indexes"] = time.perf_counter() - phase
+    with db.connection(settings, database, autocommit=True) as conn:
+        if spec is not None and (report.tenants_loaded or mode != "resume"):
+            phase = time.perf_counter()
+            report.anomalies = inject_anomalies(conn, spec, seed)
+            report.phases["anomalies"] = time.perf_counter() - phase
+        phase = time.perf_counter()
+        conn.execute("ANALYZE")
+        report.phases["analyze"] = time.perf_counter() - phase
+        for table, size in conn.execute(
+            "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition"
+        ):
+            report.tables.setdefault(table, TableStats()).size_bytes = int(size)
+        report.peak_rss_mb = _peak_rss_mb()
+        report.wall_seconds = time.perf_counter() - started
+        conn.execute("UPDATE _workbench.seed_run SET finished_at = clock_timestamp(), "
+                     "report = %s", (json.dumps(report.to_dict(), default=str),))
+    return report
+
+
+def _planned_rows(prof: Profile, weights: np.ndarray) -> dict[str, int]:
+    """Expected rows per table (for progress bars; children are estimates)."""
+    total = weights.sum()
+    plan = {t: round(prof.per_tenant[t] * total) for t in prof.per_tenant}
+    plan.update({t: round(prof.per_day[t] * prof.days * total) for t in prof.per_day})
+    plan["organizations"] = prof.tenants
+    plan["contacts"] = round(plan["customers"] * prof.per_parent["contacts"])
+    plan["order_line_items"] = round(plan["orders"] * prof.per_parent["order_line_items"])
+    plan["api_tokens"] = round(plan["users"] * prof.per_parent["api_tokens"])
+    plan["inventory"] = round(plan["products"] * plan["locations"] / prof.tenants
+                              * prof.per_parent["inventory"])
+    return plan
+
+
+def split_tenants(todo: list[tuple[int, float]], workers: int) -> list[list[tuple[int, float]]]:
+    """Largest tenant first onto the least loaded worker (LPT), so the heavy tail balances."""
+    bins: list[list[tuple[int, float]]] = [[] for _ in range(min(workers, len(todo)))]
+    load = [0.0] * len(bins)
+    for task in sorted(todo, key=lambda t: -t[1]):
+        k = load.index(min(load))
+        bins[k].append(task)
+        load[k] += task[1]
+    return bins
+
+
+def _run_tenants(conninfo: str, prof: Profile, seed: int, catalog: Catalog,
+                 todo: list[tuple[int, float]], workers: int, report: SeedReport,
+                 progress: Progress | None, planned: dict[str, int]) -> None:
+    lock = threading.Lock()
+
+    def record(stats: dict[str, list[float]]) -> None:
+        with lock:
+            report.tenants_loaded += 1
+            for table, (rows, nbytes, secs) in stats.items():
+                s = report.tables.setdefault(table, TableStats())
+                s.rows += int(rows)
+                s.csv_bytes += int(nbytes)
+                s.seconds += secs
+
+    def tick(table: str, rows: int) -> None:
+        if progress:
+            with lock:
+                progress(table, rows, planned.get(table, 0))
+
+    if workers == 1 or len(todo) <= 1:
+        for _index, stats in load_tenants(conninfo, prof, seed, catalog, todo, tick):
+            record(stats)
+        return
+    procs = []
+    for tasks in split_tenants(todo, workers):
+        proc = subprocess.Popen([sys.executable, "-m", "workbench.seed.worker"],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        assert proc.stdin is not None
+        proc.stdin.write(pickle.dumps((conninfo, prof, seed, catalog, tasks)))
+        proc.stdin.close()
+        procs.append(proc)
+
+    def follow(proc: subprocess.Popen[bytes]) -> None:
+        assert proc.stdout is not None
+        for raw in proc.stdout:
+            kind, _, rest = raw.decode().rstrip("\n").partition(" ")
+            if kind == "P":
+                table, rows = rest.split(" ")
+                tick(table, int(rows))
+            elif kind == "D":
+                record(json.loads(rest)["stats"])
+
+    try:
+        threads = [threading.Thread(target=follow, args=(p,), daemon=True) for p in procs]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+    finally:
+        for proc in procs:
+            proc.wait()
+    failed = [p for p in procs if p.returncode != 0]
+    if failed:
+        assert failed[0].stderr is not None
+        lines = failed[0].stderr.read().decode().strip().splitlines() or ["(no output)"]
+        raise SeedFailed(f"seeding worker failed: {lines[-1]}")
+
+
+def table_checksums(conn: psycopg.Connection) -> dict[str, tuple[int, str]]:
+    """(row count, order-independent content checksum) per table of schema public."""
+    catalog = Catalog.read(conn)
+    template = read_sql("seed/checksums.sql")
+    out = {}
+    for table in sorted(catalog.columns):
+        q = sql.SQL(template).format(table=sql.Identifier("public", table))  # type: ignore[arg-type]
+        count, checksum = conn.execute(q).fetchone()  # type: ignore[misc]
+        out[table] = (int(count), str(checksum))
+    return out
+
+
+__all__ = ["SeedReport", "TableStats", "load_profile", "restore_deferred", "seed_database",
+           "table_checksums", "tenant_weights"]
