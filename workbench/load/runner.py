@@ -86,22 +86,27 @@ class LoadRun:
 
     def requests(self) -> pd.DataFrame:
         """Per request name (no 'Aggregated' row): count, failures, rps, ms percentiles."""
+        if self.stats.empty:
+            return self.stats
         return self.stats[self.stats["Name"] != "Aggregated"]
+
+    def _aggregated(self, column: str) -> float:
+        if self.stats.empty:
+            return 0.0
+        agg = self.stats[self.stats["Name"] == "Aggregated"]
+        return float(agg[column].iloc[0]) if len(agg) else 0.0
 
     def total_rps(self) -> float:
         """Requests per second over the whole run (Locust's 'Aggregated' row)."""
-        agg = self.stats[self.stats["Name"] == "Aggregated"]
-        return float(agg["Requests/s"].iloc[0]) if len(agg) else 0.0
+        return self._aggregated("Requests/s")
 
     def request_count(self) -> int:
         """Requests (successful or not) in the run."""
-        agg = self.stats[self.stats["Name"] == "Aggregated"]
-        return int(agg["Request Count"].iloc[0]) if len(agg) else 0
+        return int(self._aggregated("Request Count"))
 
     def failure_count(self) -> int:
         """Failed requests in the run."""
-        agg = self.stats[self.stats["Name"] == "Aggregated"]
-        return int(agg["Failure Count"].iloc[0]) if len(agg) else 0
+        return int(self._aggregated("Failure Count"))
 
 
 def _read_csv(path: Path) -> pd.DataFrame:

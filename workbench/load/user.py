@@ -178,6 +178,19 @@ def process_state(environment: Environment) -> ProcessState:
     return _STATES[key]
 
 
+@events.init.add_listener
+def _on_init(environment: Environment, **_: Any) -> None:
+    """Build the process state before any user starts (users spawn concurrently in greenlets).
+
+    Only in processes that run users: a ``--processes`` master never touches the database.
+    """
+    from locust.runners import MasterRunner
+
+    if environment.parsed_options is None or isinstance(environment.runner, MasterRunner):
+        return
+    process_state(environment).tenants()
+
+
 def _save(environment: Environment, **_: Any) -> None:
     state = _STATES.get(id(environment))
     if state is not None:
