@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from workbench.cli._common import (
@@ -35,21 +43,41 @@ def _summary(report: SeedReport) -> Table:
     return table
 
 
+def _bar_progress(bar: Progress) -> Callable[[str, int, int], None]:
+    """A progress callback drawing one bar per table with its rows/s."""
+    tasks: dict[str, TaskID] = {}
+    started = time.perf_counter()
+
+    def progress(table: str, rows: int, planned: int) -> None:
+        if table not in tasks:
+            tasks[table] = bar.add_task(table, total=planned or None, rate="")
+        task = tasks[table]
+        bar.advance(task, rows)
+        rate = bar.tasks[task].completed / max(time.perf_counter() - started, 1e-3)
+        bar.update(task, rate=f"{rate:,.0f} rows/s")
+
+    return progress
+
+
+def _opt(flag: str, text: str, **kw: Any) -> Any:
+    return typer.Option(flag, help=text, **kw)
+
+
 def seed(
-    profile: Annotated[str, typer.Option("--profile", help="Profile name in seeds/ (or a .toml path).")] = "ci",
-    scale: Annotated[float, typer.Option("--scale", help="Multiply every volume of the profile.")] = 1.0,
-    seed_value: Annotated[int, typer.Option("--seed", help="Random seed; same seed, same rows.")] = 0,
-    workers: Annotated[int, typer.Option("--workers", help="Loader processes.")] = 2,
-    variant: Annotated[str, typer.Option("--variant", help="baseline, remediated or both.")] = "both",
-    target: Annotated[str | None, typer.Option("--target", help="Seed this database instead.",
-                                               show_default=False)] = None,
-    replace: Annotated[bool, typer.Option("--replace", help="Empty a seeded database first.")] = False,
-    resume: Annotated[bool, typer.Option("--resume", help="Finish an interrupted run.")] = False,
-    anomalies: Annotated[Path | None, typer.Option("--anomalies", help="TOML: defect kind = count.",
-                                                   show_default=False)] = None,
-    manifest: Annotated[Path | None, typer.Option("--manifest", help="Where to save the report "
-                                                  "(default results/seed/<database>.json).",
-                                                  show_default=False)] = None,
+    profile: Annotated[str, _opt("--profile", "Profile in seeds/ (or a .toml path).")] = "ci",
+    scale: Annotated[float, _opt("--scale", "Multiply every volume of the profile.")] = 1.0,
+    seed_value: Annotated[int, _opt("--seed", "Random seed; same seed, same rows.")] = 0,
+    workers: Annotated[int, _opt("--workers", "Loader processes.")] = 2,
+    variant: Annotated[str, _opt("--variant", "baseline, remediated or both.")] = "both",
+    target: Annotated[str | None, _opt("--target", "Seed this database instead.",
+                                       show_default=False)] = None,
+    replace: Annotated[bool, _opt("--replace", "Empty a seeded database first.")] = False,
+    resume: Annotated[bool, _opt("--resume", "Finish an interrupted run.")] = False,
+    anomalies: Annotated[Path | None, _opt("--anomalies", "TOML file: defect kind = count.",
+                                           show_default=False)] = None,
+    manifest: Annotated[Path | None, _opt("--manifest", "Where to save the report (default "
+                                          "results/seed/<database>.json).",
+                                          show_default=False)] = None,
     dsn: DsnOption = None,
     database: DatabaseOption = None,
     allow_destroy: AllowDestroyOption = False,
@@ -67,20 +95,9 @@ def seed(
         with Progress(TextColumn("{task.description:<20}"), BarColumn(), MofNCompleteColumn(),
                       TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
                       console=console, transient=True) as bar:
-            tasks: dict[str, int] = {}
-            started = time.perf_counter()
-
-            def progress(table: str, rows: int, planned: int) -> None:
-                if table not in tasks:
-                    tasks[table] = bar.add_task(table, total=planned or None, rate="")
-                task = tasks[table]
-                bar.advance(task, rows)
-                done = bar.tasks[task].completed
-                bar.update(task, rate=f"{done / max(time.perf_counter() - started, 1e-3):,.0f} rows/s")
-
             report = seed_database(settings, name, profile, scale=scale, seed=seed_value,
                                    workers=workers, mode=mode, anomalies=anomalies,
-                                   allow_destroy=allow_destroy, progress=progress)
+                                   allow_destroy=allow_destroy, progress=_bar_progress(bar))
         console.print(_summary(report))
         path = report.save(manifest if manifest and len(names) == 1 else
                            settings.results_dir / "seed" / f"{name}.json")

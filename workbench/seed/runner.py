@@ -202,25 +202,46 @@ def _defer(conn: psycopg.Connection) -> int:
     return len(rows)
 
 
-def _restore_one(settings: Settings, database: str, ddl: str, table: str, name: str) -> None:
-    with db.connection(settings, database, autocommit=True) as conn:
-        conn.execute("SET maintenance_work_mem = '256MB'")
-        with conn.transaction():
-            exists = conn.execute(
-                "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = %s::regclass "
-                "AND conname = %s) OR to_regclass(format('public.%%I', %s::text)) IS NOT NULL",
-                (table, name, name)).fetchone()
-            if not (exists and exists[0]):  # a run killed mid-restore may have made it already
-                conn.execute(ddl)  # type: ignore[arg-type]
-            conn.execute("DELETE FROM _workbench.seed_deferred WHERE table_name = %s AND name = %s",
-                         (table, name))
+def _restore_one(conn: psycopg.Connection, table: str, name: str, ddl: str) -> None:
+    with conn.transaction():
+        exists = conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = %s::regclass "
+            "AND conname = %s) OR to_regclass(format('public.%%I', %s::text)) IS NOT NULL",
+            (table, name, name)).fetchone()
+        if not (exists and exists[0]):  # a run killed mid-restore may have made it already
+            conn.execute(ddl)  # type: ignore[arg-type]
+        conn.execute("DELETE FROM _workbench.seed_deferred WHERE table_name = %s AND name = %s",
+                     (table, name))
 
 
-def restore_deferred(settings: Settings, database: str, workers: int) -> int:
+def _restore_parallel(settings: Settings, database: str, groups: list[list[tuple[str, ...]]],
+                      workers: int) -> None:
+    """Run groups of restore statements on ``workers`` connections (a group runs in order)."""
+    todo = list(reversed(groups))
+    lock = threading.Lock()
+
+    def drain() -> None:
+        with db.connection(settings, database, autocommit=True) as conn:
+            conn.execute("SET maintenance_work_mem = '256MB'")
+            while True:
+                with lock:
+                    if not todo:
+                        return
+                    group = todo.pop()
+                for table, name, ddl in group:
+                    _restore_one(conn, table, name, ddl)
+
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(groups)))) as pool:
+        for fut in [pool.submit(drain) for _ in range(max(1, min(workers, len(groups))))]:
+            fut.result()
+
+
+def restore_deferred(settings: Settings, database: str, workers: int = 2) -> int:
     """Recreate everything :func:`_defer` dropped: keys, then indexes (in parallel), then FKs.
 
-    Also what ``resume`` runs first, so a run killed after deferring still ends with the exact
-    schema it started from.
+    Keys go one table at a time per connection (ALTER TABLE takes an exclusive lock), indexes
+    in parallel (CREATE INDEX only takes a share lock), foreign keys serially (each locks two
+    tables). Resume relies on this too: a run killed while deferred still ends exact.
     """
     with db.connection(settings, database, autocommit=True) as conn:
         exists = conn.execute("SELECT to_regclass('_workbench.seed_deferred')").fetchone()
@@ -228,21 +249,13 @@ def restore_deferred(settings: Settings, database: str, workers: int) -> int:
             return 0
         rows = conn.execute("SELECT step, table_name, name, ddl FROM _workbench.seed_deferred "
                             "ORDER BY step, table_name, name").fetchall()
-    for step in (1, 2, 3):
-        todo = [r for r in rows if r[0] == step]
-        parallel = workers if step != 3 else 1
-        if step == 1:  # one ALTER TABLE per table at a time (ACCESS EXCLUSIVE)
-            by_table: dict[str, list[Any]] = {}
-            for r in todo:
-                by_table.setdefault(r[1], []).append(r)
-            jobs: list[Callable[[], None]] = [
-                (lambda rs=rs: [_restore_one(settings, database, r[3], r[1], r[2]) for r in rs])
-                for rs in by_table.values()]
-        else:
-            jobs = [(lambda r=r: _restore_one(settings, database, r[3], r[1], r[2])) for r in todo]
-        with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
-            for fut in [pool.submit(job) for job in jobs]:
-                fut.result()
+    keys: dict[str, list[tuple[str, ...]]] = {}
+    for step, table, name, ddl in rows:
+        if step == 1:
+            keys.setdefault(table, []).append((table, name, ddl))
+    _restore_parallel(settings, database, list(keys.values()), workers)
+    _restore_parallel(settings, database, [[(t, n, d)] for s, t, n, d in rows if s == 2], workers)
+    _restore_parallel(settings, database, [[(t, n, d) for s, t, n, d in rows if s == 3]], 1)
     return len(rows)
 
 
@@ -294,6 +307,8 @@ def seed_database(
     todo = [(i, float(weights[i])) for i in range(prof.tenants) if i not in done]
     report.tenants_skipped = len(done)
     planned = _planned_rows(prof, weights)
+    # A worker process costs ~1 s to start; below ~100k rows per worker it only slows things.
+    workers = report.workers = max(1, min(workers, sum(planned.values()) // 100_000))
     phase = time.perf_counter()
     _run_tenants(settings.conninfo(database), prof, seed, catalog, todo, workers, report,
                  progress, planned)

@@ -58,9 +58,9 @@ GST = 0.10
 NULL = None
 
 
-def ci(values: Any) -> pl.Series:
-    """Values as a polars series (numpy unicode arrays become strings)."""
-    return pl.Series(values)
+def numbered(prefix: str, n: int, width: int = 0, start: int = 1) -> pl.Series:
+    """``prefix`` + row number (zero-padded to ``width``): per-tenant unique codes."""
+    return concat(prefix, pl.Series(np.arange(start, start + n)).cast(str).str.zfill(width))
 
 
 def nulls_where(values: Any, where: np.ndarray) -> pl.Series:
@@ -174,7 +174,8 @@ def gen_organizations(t: Tenant) -> Iterator[Chunk]:
     domain = concat(slugify(name).str.slice(0, 20), f"{t.index}.com.au")
     t.keep["domain"] = domain[0]
     created = np.array([t.cal.start_us - int(rng.integers(30, 1500)) * US_PER_DAY])
-    plan = "enterprise" if t.weight > 2 else str(pick(rng, {"free": 2, "starter": 3, "pro": 3}, 1)[0])
+    plans = {"free": 2, "starter": 3, "pro": 3}
+    plan = "enterprise" if t.weight > 2 else str(pick(rng, plans, 1)[0])
     yield "organizations", {
         "id": ids, "name": name,
         "slug": concat(slugify(name), f"-{t.index}"),
@@ -193,7 +194,7 @@ def gen_organizations(t: Tenant) -> Iterator[Chunk]:
 
 
 def gen_users(t: Tenant) -> Iterator[Chunk]:
-    """Staff: one owner, then a role mix; emails unique per tenant (row number in the local part)."""
+    """Staff: one owner, then a role mix; emails unique per tenant (row number in local part)."""
     rng = t.rng("users")
     p, sh = t.pools, t.profile.shares
     n = t.count("users", 2)
@@ -274,7 +275,8 @@ def gen_customers(t: Tenant) -> Iterator[Chunk]:
     yield "customers", {
         **t.base(ids), "name": name,
         "email": nulls_where(email, mask(rng, sh["customers_email_null"], n)),
-        "phone": sample(rng, p.phone, n), "website": nulls_where(concat("https://", local, ".com.au"), ~business),
+        "phone": sample(rng, p.phone, n),
+        "website": nulls_where(concat("https://", local, ".com.au"), ~business),
         "status": pick(rng, {"active": 6, "prospect": 3, "inactive": 1, "suspended": 0.2,
                              "blacklisted": 0.1}, n),
         "type": np.where(business, pick(rng, {"business": 8, "government": 1, "non_profit": 1}, n),
@@ -282,7 +284,7 @@ def gen_customers(t: Tenant) -> Iterator[Chunk]:
         "size": nulls_where(pick(rng, {"micro": 4, "small": 3, "medium": 2, "large": 1,
                                        "enterprise": 0.3}, n), ~business),
         "abn": nulls_where(rng.integers(10**10, 10**11 - 1, size=n).astype(str), ~business),
-        "account_number": concat("ACC-", pl.Series(np.arange(1, n + 1)).cast(str).str.zfill(6)),
+        "account_number": numbered("ACC-", n, 6),
         "addresses": concat("[", address_json(rng, p, n, "billing"), "]"),
         "preferences": pick(rng, {"{}": 3, '{"contactMethod": "email"}': 1,
                                   '{"contactMethod": "phone", "invoiceDay": 15}': 1}, n),
@@ -307,7 +309,8 @@ def gen_contacts(t: Tenant) -> Iterator[Chunk]:
         "first_name": first, "last_name": nulls_where(last, mask(rng, 0.05, n)),
         "email": concat(first, ".", last, pl.Series(np.arange(n)).cast(str), "@",
                         sample(rng, p.domain, n)).str.to_lowercase(),
-        "phone": sample(rng, p.phone, n), "mobile": nulls_where(sample(rng, p.phone, n), mask(rng, 0.4, n)),
+        "phone": sample(rng, p.phone, n),
+        "mobile": nulls_where(sample(rng, p.phone, n), mask(rng, 0.4, n)),
         "job_title": sample(rng, p.job, n),
         "is_primary": mask(rng, sh["contacts_primary"], n),
         "is_decision_maker": mask(rng, sh["contacts_decision_maker"], n),
@@ -327,7 +330,7 @@ def gen_products(t: Tenant) -> Iterator[Chunk]:
     created = t.cal.times(rng, n)
     tax = pick(rng, {"gst": 9, "gst_free": 0.6, "input_taxed": 0.2, "export": 0.2}, n)
     ids = uuids(rng, n)
-    sku = concat("SKU-", pl.Series(np.arange(1, n + 1)).cast(str).str.zfill(5))
+    sku = numbered("SKU-", n, 5)
     name = sample(rng, p.product, n)
     t.ids["products"] = ids
     t.keep.update(product_price=price, product_cost=cost, product_tax=tax,
@@ -367,7 +370,7 @@ def gen_locations(t: Tenant) -> Iterator[Chunk]:
     ids = uuids(rng, n)
     t.ids["locations"] = ids
     yield "locations", {
-        **t.base(ids), "code": concat("LOC-", pl.Series(np.arange(1, n + 1)).cast(str).str.zfill(2)),
+        **t.base(ids), "code": numbered("LOC-", n, 2),
         "name": concat(city, " warehouse"), "description": sample(rng, t.pools.sentence, n),
         "address": address_json(rng, t.pools, n, "shipping"),
         "is_active": np.ones(n, bool), "is_default": np.arange(n) == 0,
@@ -402,7 +405,7 @@ def gen_inventory(t: Tenant) -> Iterator[Chunk]:
         "quantity_on_hand": qty(on_hand), "quantity_allocated": qty(allocated),
         "quantity_available": qty(on_hand - allocated), "unit_cost": money(cost),
         "total_value": money((on_hand * cost + 500) // 1000),
-        "lot_number": nulls_where(concat("LOT-", pl.Series(np.arange(n)).cast(str)), mask(rng, 0.3, n)),
+        "lot_number": nulls_where(numbered("LOT-", n, start=0), mask(rng, 0.3, n)),
         "serial_number": nulls_where(concat("SN", hex_tokens(rng, n, 5)), mask(rng, 0.9, n)),
         "expiry_date": nulls_where(expiry, mask(rng, 0.8, n)),
         "created_at": timestamps(created), "updated_at": timestamps(after(rng, created, 0, 5e6)),
@@ -428,7 +431,8 @@ def gen_opportunities(t: Tenant) -> Iterator[Chunk]:
     close = after(rng, created, 7 * 86400, 120 * 86400)
     yield "opportunities", {
         **t.base(ids),
-        "name": concat(sample(rng, t.pools.category, n), " project ", pl.Series(np.arange(1, n + 1)).cast(str)),
+        "name": concat(sample(rng, t.pools.category, n), " project ",
+                       numbered("", n)),
         "description": sample(rng, t.pools.sentence, n), "customer_id": cust, "stage": stage,
         "probability": pl.Series(prob.astype(float)),
         "estimated_value": money(est), "weighted_value": money((est * prob + 50) // 100),
@@ -455,7 +459,8 @@ def gen_quotes(t: Tenant) -> Iterator[Chunk]:
     line = q * price
     owner = np.repeat(np.arange(n), k)
     subtotal = np.bincount(owner, weights=line, minlength=n).astype(np.int64)
-    pid, sku, pname = t.ids["products"][prod], t.keep["product_sku"][prod], t.keep["product_name"][prod]
+    pid, sku = t.ids["products"][prod], t.keep["product_sku"][prod]
+    pname = t.keep["product_name"][prod]
     items = [json.dumps({"productId": str(pid[i]), "sku": str(sku[i]), "description": str(pname[i]),
                          "quantity": int(q[i]), "unitPrice": price[i] / 100,
                          "lineTotal": line[i] / 100}) for i in range(total_items)]
@@ -469,7 +474,7 @@ def gen_quotes(t: Tenant) -> Iterator[Chunk]:
     tax = (subtotal * 10 + 50) // 100
     yield "quotes", {
         **t.base(uuids(rng, n)),
-        "quote_number": concat("Q-", pl.Series(np.arange(1, n + 1)).cast(str).str.zfill(6)),
+        "quote_number": numbered("Q-", n, 6),
         "opportunity_id": nulls_where(t.ids["opportunities"][opp], ~has_opp),
         "customer_id": cust, "status": status,
         "quote_date": timestamps(created).dt.date(),
@@ -524,7 +529,7 @@ def gen_orders(t: Tenant) -> Iterator[Chunk]:
     cust = sample(rng, t.ids["customers"], n)
     yield "orders", {
         **t.base(ids),
-        "order_number": concat("ORD-", pl.Series(np.arange(1, n + 1)).cast(str).str.zfill(6)),
+        "order_number": numbered("ORD-", n, 6),
         "customer_id": cust, "status": status, "payment_status": payment,
         "order_date": timestamps(created).dt.date(),
         "due_date": timestamps(created + 30 * US_PER_DAY).dt.date(),
@@ -585,7 +590,8 @@ def gen_inventory_movements(t: Tenant) -> Iterator[Chunk]:
         new = np.maximum(prev + sign * q, 0)
         cost = t.keep["inv_cost"][row]
         is_order = np.isin(kind, ["allocate", "deallocate", "pick", "ship"])
-        ref_type = np.where(is_order, "order", np.where(kind == "receive", "purchase_order", "manual"))
+        ref_type = np.where(is_order, "order",
+                            np.where(kind == "receive", "purchase_order", "manual"))
         ref = np.where(is_order, sample(rng, t.ids["orders"], n), uuids(rng, n))
         yield "inventory_movements", {
             **t.base(uuids(rng, n)), "inventory_id": inv[row],
@@ -710,7 +716,8 @@ def gen_email_history(t: Tenant) -> Iterator[Chunk]:
             "delivered_at": nulls_where(timestamps(after(rng, sent, 1, 30)),
                                         np.isin(status, ["pending", "failed", "bounced"])),
             "bounced_at": nulls_where(timestamps(after(rng, sent, 1, 30)), status != "bounced"),
-            "bounce_reason": nulls_where(np.full(n, "550 mailbox unavailable"), status != "bounced"),
+            "bounce_reason": nulls_where(np.full(n, "550 mailbox unavailable"),
+                                         status != "bounced"),
             "metadata": concat('{"messageId": "', hex_tokens(rng, n, 12), '@mail.renoz.com.au"}'),
             "created_at": timestamps(us),
         }

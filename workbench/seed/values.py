@@ -11,12 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import pickle
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import polars as pl
 
+from workbench.paths import project_root
 from workbench.seed.profile import WEEKDAYS, Profile
 
 TABLE_CODES: dict[str, int] = {}
@@ -170,9 +174,40 @@ class Pools:
     category: np.ndarray
 
 
+def _cache_file(size: int) -> Path:
+    from importlib.metadata import version
+
+    home = Path(os.environ.get("WORKBENCH_HOME") or project_root() / ".workbench")
+    return home / "cache" / f"seed-pools-{version('faker')}-{POOL_SEED}-{size}.pickle"
+
+
 @cache
 def pools(size: int = 1500) -> Pools:
-    """The value pools (built once per process; fixed content for reproducibility)."""
+    """The value pools: built by Faker once, then cached on disk (Faker costs ~1.5 s).
+
+    Content is fixed (own seed, keyed by Faker's version), so a cached copy is the same pool.
+    """
+    path = _cache_file(size)
+    try:
+        with path.open("rb") as fh:
+            cached = pickle.load(fh)
+        if isinstance(cached, Pools):
+            return cached
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pass
+    built = _build_pools(size)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(built, fh)
+        tmp.replace(path)
+    except OSError:
+        pass
+    return built
+
+
+def _build_pools(size: int) -> Pools:
     from faker import Faker
 
     fake = Faker("en_AU")
