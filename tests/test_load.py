@@ -126,3 +126,31 @@ def test_library_side_never_imports_locust() -> None:
             "print('locust' in sys.modules or 'gevent' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "False", out.stderr
+
+
+@pytest.mark.db
+def test_dropped_connections_are_counted_and_users_reconnect(load_settings: Settings,
+                                                             tmp_path) -> None:
+    import threading
+    import time
+
+    from workbench import db
+
+    database = load_settings.database_for("baseline")
+    result: dict[str, object] = {}
+    thread = threading.Thread(target=lambda: result.setdefault("run", run_load(
+        load_settings, LoadSpec("browse", users=3, spawn_rate=10, duration="4s"),
+        results_dir=tmp_path)))
+    thread.start()
+    killed = 0
+    deadline = time.monotonic() + 15
+    with db.connection(load_settings, database, autocommit=True) as conn:
+        while not killed and time.monotonic() < deadline:
+            time.sleep(0.5)
+            row = conn.execute(read_sql("load/terminate_load_backends.sql"), {"db": database})
+            killed = int(row.fetchone()[0])
+    thread.join(timeout=60)
+    run = result["run"]
+    assert killed > 0
+    assert 0 < run.failure_count() <= 3 * killed + 3  # one failed request per dropped connection
+    assert run.request_count() > 20 * run.failure_count()  # and the users went on

@@ -314,9 +314,9 @@ class PostgresUser(User):
                     with conn.pipeline():
                         conn.execute("BEGIN")
                         conn.execute(read_sql("load/set_tenant.sql"), context)
-                        cur = conn.execute(query.sql, params)  # type: ignore[arg-type]
+                        piped = conn.execute(query.sql, params)  # type: ignore[arg-type]
                         conn.execute("COMMIT")
-                    rows = len(cur.fetchall())
+                    rows = len(piped.fetchall())
         except psycopg.Error as exc:
             self._report(name, started, 0, exc)
             return
