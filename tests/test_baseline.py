@@ -55,7 +55,8 @@ def test_rls_only_on_users_and_api_tokens(conn) -> None:
     assert policies == {"users": 4, "api_tokens": 2}
     missing_ok = conn.execute(
         "SELECT count(*) FROM pg_policies WHERE tablename = 'users' "
-        "AND coalesce(qual, with_check) LIKE '%current_setting(''app.organization_id''::text, true)%'"
+        "AND coalesce(qual, with_check) "
+        "LIKE '%current_setting(''app.organization_id''::text, true)%'"
     ).fetchone()[0]
     assert missing_ok == 4
 
@@ -70,7 +71,8 @@ def test_thirteen_tenant_tables_lack_the_organizations_fk(conn) -> None:
 def test_fact5_foreign_keys_without_supporting_index(conn) -> None:
     rows = conn.execute("""
         SELECT c.conrelid::regclass::text || '.' || a.attname
-        FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+        FROM pg_constraint c
+        JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
         WHERE c.contype = 'f' AND c.connamespace = 'public'::regnamespace
           AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.conrelid
                           AND i.indkey[0] = c.conkey[1])

@@ -57,8 +57,8 @@ def test_flag_probe_both_ways_on_a_small_schema(settings, scratch_db, connect, t
     name = scratch_db("flags")
     conn = connect(name, autocommit=True)
     conn.execute("CREATE TABLE t (id int, is_done boolean, has_x boolean, feature_enabled boolean)")
-    assert FlagColumnsNotBoolean().observe(ctx(settings, "baseline", name, conn, tmp_path)).present \
-        is False
+    clean = FlagColumnsNotBoolean().observe(ctx(settings, "baseline", name, conn, tmp_path))
+    assert clean.present is False
     conn.execute("ALTER TABLE t ADD COLUMN is_primary uuid")
     obs = FlagColumnsNotBoolean().observe(ctx(settings, "baseline", name, conn, tmp_path))
     assert obs.present is True and obs.evidence["not_boolean"][0]["column_name"] == "is_primary"

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import matplotlib
 
-matplotlib.use("Agg")  # headless by default (CI, papermill); Jupyter's inline backend still shows figures
+# Headless by default (CI, papermill); Jupyter's inline backend still shows figures.
+matplotlib.use("Agg")
 
 from matplotlib.figure import Figure  # noqa: E402
 

@@ -36,7 +36,9 @@ def _reason(exc: Exception, secrets: list[str]) -> str:
     return scrub(text or type(exc).__name__, secrets)
 
 
-def connect(conninfo: str, *, secrets: list[str] | None = None, **kwargs: Any) -> psycopg.Connection:
+def connect(
+    conninfo: str, *, secrets: list[str] | None = None, **kwargs: Any
+) -> psycopg.Connection:
     """Open a psycopg connection, or raise :class:`ConnectionFailed` with a one-line reason."""
     kwargs.setdefault("connect_timeout", 10)
     kwargs.setdefault("application_name", "workbench")

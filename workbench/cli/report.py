@@ -11,7 +11,10 @@ from rich.table import Table
 
 from workbench.cli._common import DatabaseOption, DsnOption, console, settings_from
 from workbench.errors import BadParameter
+from workbench.report import scorecard
 from workbench.report.run import ReportResult, run_report
+from workbench.risks import SEVERITIES
+from workbench.settings import VARIANTS, Settings
 
 
 def _parse_parameters(raw: list[str] | None) -> dict[str, object]:
@@ -51,20 +54,39 @@ def _summary(result: ReportResult) -> None:
     console.print(nbt)
     console.print(
         f"[bold]{result.status}[/bold] in {result.timings.get('total', 0):.0f}s "
-        f"(prepare {result.timings.get('prepare', 0):.0f}s) — report: {result.run_dir / 'index.html'}"
+        f"(prepare {result.timings.get('prepare', 0):.0f}s) — "
+        f"report: {result.run_dir / 'index.html'}"
     )
 
 
 def report(
-    profile: Annotated[str, typer.Option("--profile", help="Seeding profile (seeds/NAME.toml).")] = "ci",
+    profile: Annotated[str, typer.Option(
+        "--profile", help="Seeding profile (seeds/NAME.toml).")] = "ci",
     notebook: Annotated[list[str] | None, typer.Option(
         "--notebook", help="Run only this notebook (name or number prefix); repeatable.")] = None,
     parameter: Annotated[list[str] | None, typer.Option(
         "-p", "--parameter", help="Notebook parameter NAME=VALUE; repeatable.")] = None,
+    fail_on: Annotated[str | None, typer.Option(
+        "--fail-on", help="Exit 1 when a risk at or above this severity (low, medium, high, "
+        "critical) stands on the --gate-variant.")] = None,
+    gate_variant: Annotated[str, typer.Option(
+        "--gate-variant", help="Variant --fail-on judges: remediated (not mitigated) or "
+        "baseline (confirmed).")] = "remediated",
+    compare: Annotated[tuple[str, str] | None, typer.Option(
+        "--compare", help="Compare two runs (ids, 'latest' or paths) instead of running: "
+        "adds a section to RUN_B's page and writes compare_vs_<RUN_A>.json.",
+        metavar="RUN_A RUN_B")] = None,
     dsn: DsnOption = None,
     database: DatabaseOption = None,
 ) -> None:
     """Execute the notebooks with papermill into results/<run-id>/ and write the scorecard."""
+    if fail_on is not None and fail_on not in SEVERITIES:
+        raise BadParameter(f"--fail-on {fail_on!r}: choose one of {', '.join(SEVERITIES)}")
+    if gate_variant not in VARIANTS:
+        raise BadParameter(f"--gate-variant {gate_variant!r}: choose one of {', '.join(VARIANTS)}")
+    if compare:
+        _compare(compare, settings_from(None if dsn is None else dsn, database))
+        return
     settings = settings_from(dsn, database)
     _check_profile(profile)
     params = _parse_parameters(parameter)
@@ -74,8 +96,33 @@ def report(
         result = run_report(settings, profile=profile, only=notebook, parameters=params,
                             progress=lambda msg: bar.update(task, description=msg))
     _summary(result)
-    if result.status != "ok":
+    failing = scorecard.gate(result.rows, fail_on, gate_variant) if fail_on else []
+    for row in failing:
+        cell = row.variants[gate_variant]
+        console.print(f"[red]gate[/red] {row.id} ({row.severity}) {cell.verdict} on "
+                      f"{gate_variant}: {cell.reason}")
+    if failing:
+        console.print(f"{len(failing)} risk(s) at or above {fail_on} stand on {gate_variant}")
+    if result.status != "ok" or failing:
         raise typer.Exit(1)
+
+
+def _compare(runs: tuple[str, str], settings: Settings) -> None:
+    from workbench.probes.runner import load_findings
+    from workbench.report import html
+    from workbench.report.compare import compare, resolve_run
+
+    run_a, run_b = (resolve_run(settings.results_dir, r) for r in runs)
+    comparison = compare(run_a, run_b)
+    out = run_b / f"compare_vs_{run_a.name}.json"
+    out.write_text(comparison.to_json())
+    manifest = json.loads((run_b / "manifest.json").read_text())
+    html.render(run_b, scorecard.build(load_findings(run_b), run_b), manifest, comparison)
+    console.print(
+        f"{len(comparison.verdicts)} verdict change(s), {len(comparison.plans)} plan change(s), "
+        f"{len(comparison.latencies)} latency change(s); {comparison.regressions} regression(s)"
+    )
+    console.print(f"{out}\n{run_b / 'index.html'}")
 
 
 def _check_profile(profile: str) -> None:

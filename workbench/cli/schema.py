@@ -8,7 +8,13 @@ import typer
 from rich.table import Table
 
 from workbench import db as dbmod
-from workbench.cli._common import AllowDestroyOption, DatabaseOption, DsnOption, console, settings_from
+from workbench.cli._common import (
+    AllowDestroyOption,
+    DatabaseOption,
+    DsnOption,
+    console,
+    settings_from,
+)
 from workbench.schema import units as unitmod
 from workbench.schema.fingerprint import fingerprint as take_fingerprint
 from workbench.schema.variants import apply_variant

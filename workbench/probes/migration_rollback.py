@@ -19,13 +19,24 @@ class MigrationRollback(Probe):
     def observe(self, ctx: ProbeContext) -> Observation:
         """Baseline: the reviewed migrations ship no revert. Remediated: round-trip every unit."""
         if ctx.variant == "baseline":
-            scripts = sorted(p.name for p in (sql_dir() / "baseline").glob("*.sql"))
+            scripts = sorted((sql_dir() / "baseline").glob("*.sql"))
+            listing = pd.DataFrame({
+                "migration": [p.name for p in scripts],
+                "revert_script": [
+                    "yes" if p.with_name(p.stem + ".revert.sql").exists() else "none"
+                    for p in scripts
+                ],
+            })
+            csv = ctx.path("migrations.csv")
+            listing.to_csv(csv, index=False)
+            missing = int((listing["revert_script"] == "none").sum())
             return Observation(
-                True,
-                f"the {len(scripts)} reviewed migration scripts have no revert scripts, and two "
-                "of the reviewed migrations share the prefix 0001_: a failed deployment has no "
-                "tested way back",
-                {"migration_scripts": scripts, "revert_scripts": 0},
+                missing > 0,
+                f"{missing} of the {len(scripts)} reviewed migration scripts have no revert, and "
+                "two of the reviewed migrations share the prefix 0001_: a failed deployment has "
+                "no tested way back",
+                {"migration_scripts": listing["migration"].tolist(), "without_revert": missing},
+                [str(csv)],
             )
         units = [get_unit(u) for u in applied_units(ctx.conn)]
         if not units:

@@ -54,7 +54,8 @@ def run_probes(
     results: list[Finding] = []
     with db.connection(settings, database, autocommit=True) as conn:
         for pid in probe_ids:
-            ctx = ProbeContext(settings, variant, database, conn, run_dir / "evidence" / pid, profile)
+            evidence = run_dir / "evidence" / pid
+            ctx = ProbeContext(settings, variant, database, conn, evidence, profile)
             finding = reg[pid]().run(ctx)
             (out / f"{pid}__{variant}.json").write_text(finding.to_json())
             results.append(finding)

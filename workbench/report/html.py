@@ -20,14 +20,16 @@ def _embedded_charts(run_dir: Path) -> list[dict[str, str]]:
     return charts
 
 
-def render(run_dir: Path, rows: list[Row], manifest: dict[str, Any]) -> Path:
-    """Write ``index.html`` into the run folder and return its path."""
+def render(run_dir: Path, rows: list[Row], manifest: dict[str, Any],
+           comparison: Any | None = None) -> Path:
+    """Write ``index.html`` into the run folder (with a comparison section when given)."""
     env = Environment(
         loader=FileSystemLoader(Path(__file__).parent / "templates"),
         autoescape=select_autoescape(["html", "j2"]),
     )
     page = env.get_template("index.html.j2").render(
         rows=rows, counts=counts(rows), manifest=manifest, charts=_embedded_charts(run_dir),
+        comparison=comparison,
     )
     out = run_dir / "index.html"
     out.write_text(page)

@@ -85,11 +85,34 @@ def build(findings: Iterable[Finding], run_dir: Path | None = None,
     for f in findings:
         for risk_id in f.risks:
             by_key.setdefault((risk_id, f.variant), []).append(f)
-    return [
-        Row(r.id, r.title, r.severity, r.category,
-            {v: _combine(v, by_key.get((r.id, v), []), run_dir) for v in VARIANTS})
-        for r in (risks if risks is not None else all_risks())
-    ]
+    rows = []
+    for r in risks if risks is not None else all_risks():
+        cells = {v: _combine(v, by_key.get((r.id, v), []), run_dir) for v in VARIANTS}
+        rows.append(Row(r.id, r.title, r.severity, r.category, _nothing_to_mitigate(cells)))
+    return rows
+
+
+def _nothing_to_mitigate(cells: dict[str, Cell]) -> dict[str, Cell]:
+    """A defect absent on both variants was never there: 'mitigated' would overclaim."""
+    base, rem = cells["baseline"], cells["remediated"]
+    if base.verdict == Verdict.NOT_CONFIRMED and rem.verdict == Verdict.MITIGATED:
+        rem.verdict = str(Verdict.NOT_CONFIRMED)
+        rem.reason = f"absent on both variants: {rem.reason}"
+    return cells
+
+
+def gate(rows: Iterable[Row], level: str, variant: str) -> list[Row]:
+    """Risks at or above ``level`` that stand on ``variant``: the rows that fail a CI gate.
+
+    On the baseline a risk stands when it is confirmed; on the remediated variant when it is
+    not mitigated. A probe error stands too: a gate never passes on a probe that broke.
+    """
+    from workbench.risks import SEVERITIES
+
+    floor = SEVERITIES.index(level)
+    standing = {Verdict.CONFIRMED, Verdict.NOT_MITIGATED, Verdict.ERROR}
+    return [r for r in rows
+            if SEVERITIES.index(r.severity) >= floor and r.variants[variant].verdict in standing]
 
 
 def counts(rows: Iterable[Row]) -> dict[str, dict[str, int]]:
