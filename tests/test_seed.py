@@ -249,3 +249,14 @@ def test_scale_changes_volumes_not_tenants() -> None:
     base, big = load_profile("ci"), load_profile("ci", scale=2.5)
     assert big.tenants == base.tenants
     assert big.per_day["activities"] == 2.5 * base.per_day["activities"]
+
+
+def test_seeded_distributions_match_the_profile(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    from workbench.seed import stats
+
+    _, name, _, _, _ = seeded
+    check = stats.profile_check(settings, name, load_profile("ci"))
+    assert check.height == 5
+    assert check["relative_error"].abs().max() < 0.15
+    sizes = stats.table_sizes(settings, name)
+    assert sizes.filter(sizes["row_count"] == 0).is_empty()

@@ -664,7 +664,7 @@ def gen_notifications(t: Tenant) -> Iterator[Chunk]:
 
 
 @cache
-def email_bodies(kb: float, sigma: float, count: int = 256) -> tuple[np.ndarray, np.ndarray]:
+def email_bodies(kb: float, sigma: float, count: int = 256) -> tuple[pl.Series, pl.Series]:
     """A pool of distinct (html, text) bodies with lognormal sizes around ``kb`` KB.
 
     Each body is different prose, so PostgreSQL's per-value compression sees realistic text
@@ -680,7 +680,7 @@ def email_bodies(kb: float, sigma: float, count: int = 256) -> tuple[np.ndarray,
         text.append("\n\n".join(paras) + "\n\nKind regards,\n")
         html.append("<html><body><div style=\"font-family:Arial,sans-serif\"><p>"
                     + "</p>\n<p>".join(paras) + "</p><p>Kind regards,</p></div></body></html>")
-    return np.array(html), np.array(text)
+    return pl.Series(html), pl.Series(text)
 
 
 def gen_email_history(t: Tenant) -> Iterator[Chunk]:
@@ -704,8 +704,9 @@ def gen_email_history(t: Tenant) -> Iterator[Chunk]:
             "from_address": t.keep["user_email"][sender],
             "to_address": t.keep["customer_email"][cust], "customer_id": t.ids["customers"][cust],
             "subject": sample(rng, t.pools.sentence, n),
-            "body_html": concat("<p>Hi ", first, ",</p>", html_pool[body]),
-            "body_text": concat("Hi ", first, ",\n\n", text_pool[body]),
+            # gather from polars series: numpy would pad every body to the longest (UCS-4)
+            "body_html": concat("<p>Hi ", first, ",</p>", html_pool.gather(body)),
+            "body_text": concat("Hi ", first, ",\n\n", text_pool.gather(body)),
             "status": status,
             "campaign_id": nulls_where(sample(rng, campaigns, n), ~from_campaign),
             "template_id": nulls_where(concat("tmpl_", sample(rng, t.pools.word, n)),
