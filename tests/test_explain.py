@@ -166,3 +166,22 @@ def test_contacts_and_line_item_probes_both_ways(settings, scratch_db, connect,
         "confirmed"
     assert _run("scale_order_line_items_index", settings, name, conn, tmp_path).verdict == \
         "confirmed"
+
+
+@pytest.mark.parametrize("variant", ["baseline", "remediated"])
+def test_every_scale_probe_runs_on_both_variants(variant: str, settings, baseline_db,
+                                                 remediated_db, connect,
+                                                 tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The variants as the report builds them (remediated: every unit, forced RLS, tenant FKs)."""
+    name = baseline_db if variant == "baseline" else remediated_db
+    conn = connect(name, autocommit=True, prepare_threshold=None)
+    scale = sorted(p for p, cls in registry().items() if cls.group == "scale")
+    assert len(scale) >= 11
+    for probe in scale:
+        ctx = ProbeContext(settings, variant, name, conn, tmp_path / probe)
+        f = registry()[probe]().run(ctx)
+        assert f.verdict != "error", f"{probe} on {variant}: {f.reason}"
+    if variant == "remediated":  # composite tenant keys count as indexed by their own column
+        f = registry()["scale_foreign_key_indexes"]().run(
+            ProbeContext(settings, variant, name, conn, tmp_path / "fk"))
+        assert f.verdict == "mitigated", f.reason
