@@ -104,7 +104,7 @@ def test_failed_notebook_fails_the_run_and_names_the_cell(settings, tmp_path) ->
     nbformat.write(nb, nbdir / "90_broken.ipynb")
     env = dict(os.environ, WORKBENCH_NOTEBOOKS=str(nbdir), WORKBENCH_RESULTS=str(tmp_path / "r"))
     r = subprocess.run(
-        [sys.executable, "-m", "workbench", "report", "--profile", "ci",
+        [sys.executable, "-m", "workbench", "report", "--profile", "ci", "--no-probes",
          "--dsn", settings.server_conninfo(), "--database", settings.prefix],
         capture_output=True, text=True, timeout=600, env=env,
     )

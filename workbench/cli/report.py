@@ -76,6 +76,9 @@ def report(
         "--compare", help="Compare two runs (ids, 'latest' or paths) instead of running: "
         "adds a section to RUN_B's page and writes compare_vs_<RUN_A>.json.",
         metavar="RUN_A RUN_B")] = None,
+    probes: Annotated[bool, typer.Option(
+        "--probes/--no-probes", help="Also run every registered probe no notebook ran, so "
+        "the scorecard is complete.")] = True,
     dsn: DsnOption = None,
     database: DatabaseOption = None,
 ) -> None:
@@ -94,7 +97,7 @@ def report(
                   console=console, transient=True) as bar:
         task = bar.add_task("starting", total=None)
         result = run_report(settings, profile=profile, only=notebook, parameters=params,
-                            progress=lambda msg: bar.update(task, description=msg))
+                            remaining_probes=probes, progress=lambda msg: bar.update(task, description=msg))
     _summary(result)
     failing = scorecard.gate(result.rows, fail_on, gate_variant) if fail_on else []
     for row in failing:
@@ -127,10 +130,8 @@ def _compare(runs: tuple[str, str], settings: Settings) -> None:
 
 def _check_profile(profile: str) -> None:
     """Fail fast on an unknown profile, before anything is built."""
-    try:
-        from workbench.seed import load_profile
-    except ImportError:
-        return
+    from workbench.seed import load_profile
+
     load_profile(profile)
 
 

@@ -52,29 +52,29 @@ def new_run_dir(settings: Settings) -> Path:
     return run_dir
 
 
-def prepare(settings: Settings, profile: str, progress: Progress, seed: int = 0) -> dict[str, Any]:
-    """Build both variants from scratch and seed them with the profile's data."""
+def prepare(settings: Settings, profile: str, run_dir: Path, progress: Progress,
+            seed: int = 0) -> dict[str, Any]:
+    """Build both variants from scratch and seed them with the same profile and seed.
+
+    Each variant's seeding report is kept in the bundle (``seed_<variant>.json``).
+    """
+    from workbench.seed import seed_database
+
     out: dict[str, Any] = {}
     for variant in VARIANTS:
         progress(f"applying {variant}")
         result = apply_variant(settings, variant)
+        progress(f"seeding {variant} ({profile})")
+        seeded = seed_database(
+            settings, result.database, profile, seed=seed, mode="replace",
+            progress=lambda table, _added, _planned, v=variant: progress(
+                f"seeding {v} ({profile}): {table}"),
+        )
+        seeded.save(run_dir / f"seed_{variant}.json")
         out[variant] = {"database": result.database, "units": list(result.units),
-                        "apply_seconds": round(result.seconds, 2)}
-        seeded = _seed(settings, result.database, profile, seed, progress)
-        if seeded is not None:
-            out[variant]["seed"] = seeded
+                        "apply_seconds": round(result.seconds, 2), "seed_rows": seeded.rows,
+                        "seed_seconds": round(seeded.wall_seconds, 2)}
     return out
-
-
-def _seed(settings: Settings, database: str, profile: str, seed: int,
-          progress: Progress) -> dict[str, Any] | None:
-    try:
-        from workbench.seed import seed_database
-    except ImportError:
-        return None
-    progress(f"seeding {database} ({profile})")
-    report = seed_database(settings, database, profile, seed=seed, mode="replace")
-    return report.summary() if hasattr(report, "summary") else {"done": True}
 
 
 def _versions(settings: Settings) -> dict[str, str]:
@@ -139,6 +139,7 @@ def run_report(
     profile: str = "ci",
     only: list[str] | None = None,
     parameters: dict[str, Any] | None = None,
+    remaining_probes: bool = True,
     progress: Progress = lambda _msg: None,
 ) -> ReportResult:
     """Prepare, execute the notebooks, run leftover probes, write the scorecard and the page."""
@@ -149,7 +150,7 @@ def run_report(
     timings: dict[str, float] = {}
     started = time.perf_counter()
 
-    prepared = prepare(settings, profile, progress)
+    prepared = prepare(settings, profile, run_dir, progress)
     timings["prepare"] = round(time.perf_counter() - started, 2)
 
     params = {"run_dir": str(run_dir), "profile": profile, **extra}
@@ -167,9 +168,10 @@ def run_report(
         os.environ.update(saved_env)
     timings["notebooks"] = round(sum(r.seconds for r in runs), 2)
 
-    t = time.perf_counter()
-    run_remaining_probes(settings, run_dir, profile, progress)
-    timings["remaining_probes"] = round(time.perf_counter() - t, 2)
+    if remaining_probes:
+        t = time.perf_counter()
+        run_remaining_probes(settings, run_dir, profile, progress)
+        timings["remaining_probes"] = round(time.perf_counter() - t, 2)
 
     rows = scorecard.build(load_findings(run_dir), run_dir)
     status = "ok" if all(r.status == "ok" for r in runs) else "failed"
