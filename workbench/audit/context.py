@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import psycopg
 
+from workbench.audit.migrations import MigrationsTarget
 from workbench.errors import BadParameter
 
 TENANT_COLUMN_CANDIDATES = ("organization_id", "org_id", "tenant_id", "account_id", "workspace_id")
@@ -36,6 +37,7 @@ class AuditOptions:
     schemas: tuple[str, ...] = ()
     tenant_setting: str = "app.organization_id"
     jsonb_required: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    migrations: MigrationsTarget | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class AuditContext:
     tenant_oids: tuple[int, ...]
     tenant_setting: str
     jsonb_required: dict[str, tuple[str, ...]]
+    migrations: MigrationsTarget | None = None
 
     def settings(self) -> dict[str, str]:
         """Transaction-local settings the SQL checks read with ``current_setting``."""
@@ -141,4 +144,4 @@ def detect(conn: psycopg.Connection, options: AuditOptions | None = None) -> Aud
     found = [(t, o) for t, o in _tables_with_column(conn, schemas, column) if o != table_oid]
     return AuditContext(schemas, column, table, tuple(t for t, _ in found),
                         tuple(o for _, o in found), options.tenant_setting,
-                        dict(options.jsonb_required))
+                        dict(options.jsonb_required), options.migrations)

@@ -16,8 +16,9 @@ from typing import Any
 import psycopg
 
 from workbench.audit.context import AuditContext, AuditOptions, detect
-from workbench.audit.model import CheckResult, severity_rank
+from workbench.audit.model import KINDS, CheckResult, severity_rank
 from workbench.audit.registry import select
+from workbench.errors import BadParameter
 
 
 @dataclass
@@ -62,10 +63,19 @@ def run_audit(
     checks: Iterable[str] | None = None,
     kinds: Iterable[str] | None = None,
 ) -> AuditReport:
-    """Detect the tenancy model, then run the selected checks on ``conn``."""
+    """Detect the tenancy model, then run the selected checks on ``conn``.
+
+    Migration checks join the default selection when ``options.migrations`` names a folder;
+    asking for them without one is an error rather than a clean result that looked at nothing.
+    """
     started = time.perf_counter()
     ctx = detect(conn, options)
-    chosen = select(list(checks) if checks else None, list(kinds) if kinds else None)
+    wanted = list(kinds) if kinds else None
+    if wanted is None and ctx.migrations is not None:
+        wanted = list(KINDS)
+    chosen = select(list(checks) if checks else None, wanted)
+    if ctx.migrations is None and any(c.info().kind == "migrations" for c in chosen):
+        raise BadParameter("the migration checks need a folder: pass --migrations PATH")
     report = AuditReport(conn.info.dbname, ctx)
     for check in chosen:
         report.results.append(check.run(conn, ctx))

@@ -9,6 +9,7 @@ import typer
 
 from workbench import db as dbmod
 from workbench.audit import AuditOptions, gate, run_audit
+from workbench.audit.migrations import MigrationsTarget
 from workbench.audit.model import SEVERITIES
 from workbench.audit.registry import registry
 from workbench.audit.render import FORMATS, as_markdown, as_table
@@ -20,9 +21,9 @@ group = typer.Typer(help="Integrity and tenant-isolation audit (read-only).",
 
 
 def _options(tenant_column: str | None, tenant_table: str | None,
-             schema: list[str] | None) -> AuditOptions:
+             schema: list[str] | None, migrations: MigrationsTarget | None) -> AuditOptions:
     return AuditOptions(tenant_column=tenant_column, tenant_table=tenant_table,
-                        schemas=tuple(schema or ()))
+                        schemas=tuple(schema or ()), migrations=migrations)
 
 
 @group.callback()
@@ -44,6 +45,12 @@ def audit(
         "--tenant-table", help="Table tenant columns reference (default: detected).")] = None,
     schema: Annotated[list[str] | None, typer.Option(
         "--schema", help="Schema to audit (default: every non-system schema).")] = None,
+    migrations: Annotated[Path | None, typer.Option(
+        "--migrations", help="Also check this migrations folder: duplicate prefixes, and a "
+        "fresh apply in a scratch database the workbench creates and drops.")] = None,
+    prelude: Annotated[list[Path] | None, typer.Option(
+        "--migrations-prelude", help="SQL run before the migrations in the scratch database "
+        "(e.g. platform stubs such as sql/baseline/000_supabase_stubs.sql).")] = None,
     output: Annotated[Path | None, typer.Option("--output", help="Also write here.")] = None,
     show_clean: Annotated[bool, typer.Option("--all", help="List clean checks too.")] = False,
 ) -> None:
@@ -56,7 +63,14 @@ def audit(
         raise BadParameter(f"--fail-on must be one of {', '.join(SEVERITIES)}, not {fail_on!r}")
     settings = settings_from(dsn, database)
     name = settings.database_for(variant) if variant else None
-    options = _options(tenant_column, tenant_table, schema)
+    if prelude and migrations is None:
+        raise BadParameter("--migrations-prelude needs --migrations PATH")
+    for script in prelude or []:
+        if not script.is_file():
+            raise BadParameter(f"--migrations-prelude {script} is not a file")
+    target = (MigrationsTarget(migrations, settings, tuple(prelude or ()))
+              if migrations is not None else None)
+    options = _options(tenant_column, tenant_table, schema, target)
     with dbmod.connection(settings, name, autocommit=True,
                           options="-c default_transaction_read_only=on") as conn:
         report = run_audit(conn, options, checks=check, kinds=kind)
@@ -76,7 +90,9 @@ def audit(
     if failing:
         err_console.print(f"{len(failing)} check(s) at or above {fail_on}: "
                           + ", ".join(r.id for r in failing))
-        raise typer.Exit(1)
+        # SystemExit, not typer.Exit: the app runs with standalone_mode=False, where click turns
+        # Exit into a return value that workbench.cli.main drops (the gate would exit 0).
+        raise SystemExit(1)
 
 
 @group.command("checks")
