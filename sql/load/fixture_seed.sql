@@ -78,8 +78,8 @@ SELECT r.organization_id, 'order', r.id, 'created', 'order created', now() - (g 
 FROM public.orders r JOIN _orgs o ON o.id = r.organization_id, generate_series(1, 3) AS g;
 
 INSERT INTO public.email_history (organization_id, from_address, to_address, customer_id, subject,
-                                  body_text, status, campaign_id, sent_at, opened_at)
-SELECT c.organization_id, 'sales@example.com', c.email, c.id, 'Spring offer', 'Hello',
+                                  status, campaign_id, sent_at, opened_at)
+SELECT c.organization_id, 'sales@example.com', c.email, c.id, 'Spring offer',
        'delivered', ('00000000-0000-0000-0000-00000000000' || (1 + g % 3))::uuid, now() - (g || ' days')::interval,
        CASE WHEN g % 2 = 0 THEN now() - (g || ' days')::interval END
 FROM public.customers c JOIN _orgs o ON o.id = c.organization_id, generate_series(1, 2) AS g;

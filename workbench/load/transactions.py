@@ -32,6 +32,7 @@ class WriteFacts:
     available_derived: bool = False
     subtotal_derived: bool = False
     balance_due_generated: bool = False
+    email_bodies_split: bool = False
 
     @classmethod
     def read(cls, conn: psycopg.Connection) -> WriteFacts:
@@ -166,8 +167,14 @@ def log_email(ctx: TxContext) -> int:
     """Record an email sent to a customer and its activity row."""
     customer_id = ctx.tenant.pick("customer_id", ctx.rng)
     body = "Thanks for your enquiry. " * 20
-    row = ctx.run("email_insert", {"to": "customer@example.com", "customer_id": customer_id,
-                                   "subject": "Your quote", "body": body}).fetchone()
+    email = {"to": "customer@example.com", "customer_id": customer_id, "subject": "Your quote",
+             "body": body}
+    if ctx.facts.email_bodies_split:
+        row = ctx.run("email_insert_split", email).fetchone()
+        if row is not None:
+            ctx.run("email_body_insert", {"email_id": row[0], "created_at": row[1], "body": body})
+    else:
+        row = ctx.run("email_insert", email).fetchone()
     _activity(ctx, "customer", customer_id, "commented", f"email {row[0] if row else ''}")
     return 2
 

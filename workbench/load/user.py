@@ -19,6 +19,7 @@ measured separately.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import random
 import threading
@@ -236,32 +237,36 @@ class PostgresUser(User):
 
     # -- connections ------------------------------------------------------------------------
     @contextmanager
-    def _connection(self) -> Iterator[tuple[psycopg.Connection, float]]:
-        """A connection and the seconds spent waiting for it (pool) or opening it (direct)."""
-        started = time.perf_counter()
-        pool = self.state.ensure_pool() if self.state.options.pool_size else None
-        if pool is not None:
-            with pool.connection() as conn:
-                waited = time.perf_counter() - started
-                self.state.histograms.record(POOL_WAIT, int(waited * 1e6))
-                yield conn, waited
+    def _connection(self) -> Iterator[psycopg.Connection]:
+        """The user's connection (or one from the pool, its wait recorded).
+
+        Cleanup happens only on failure, so the common path costs next to nothing: a dropped
+        connection is closed and reopened on the next request; a failed transaction is rolled
+        back so the connection is usable again.
+        """
+        if self.state.options.pool_size:
+            started = time.perf_counter()
+            with self.state.ensure_pool().connection() as pooled:
+                self.state.histograms.record(POOL_WAIT, int((time.perf_counter() - started) * 1e6))
+                yield pooled
             return
-        if self.conn is None or self.conn.closed:
-            self.conn = self.state.connect()
         conn = self.conn
+        if conn is None or conn.closed:
+            conn = self.conn = self.state.connect()
         try:
-            yield conn, time.perf_counter() - started
+            yield conn
         except psycopg.OperationalError:
             conn.close()  # dropped connection or server restart: reconnect on the next request
             self.conn = None
             raise
-        finally:
+        except BaseException:
             if not conn.closed and conn.info.transaction_status != pq.TransactionStatus.IDLE:
                 try:
                     conn.execute("ROLLBACK")
                 except psycopg.Error:
                     conn.close()
                     self.conn = None
+            raise
 
     def _report(self, name: str, started: float, length: int, exc: BaseException | None) -> None:
         elapsed = time.perf_counter() - started
@@ -282,9 +287,10 @@ class PostgresUser(User):
         """
         assert self.tenant is not None
         roles = self.state.roles
-        role = roles[0] if len(roles) == 1 else self.rng.choice(roles)
-        label = name if len(roles) == 1 else f"{name} @{role}"
-        return label, {"role": role, "org": self.tenant.id}
+        if len(roles) == 1:
+            return name, {"role": roles[0], "org": self.tenant.id}
+        role = self.rng.choice(roles)
+        return f"{name} @{role}", {"role": role, "org": self.tenant.id}
 
     # -- requests ---------------------------------------------------------------------------
     def read(self, query: ReadQuery) -> None:
@@ -302,7 +308,7 @@ class PostgresUser(User):
         started = time.perf_counter()
         rows = 0
         try:
-            with self._connection() as (conn, _waited):
+            with self._connection() as conn:
                 if not options.tenant_context:
                     rows = len(conn.execute(query.sql, params).fetchall())  # type: ignore[arg-type]
                 elif not options.prepare:
@@ -329,7 +335,7 @@ class PostgresUser(User):
         started = time.perf_counter()
         statements = 0
         try:
-            with self._connection() as (conn, _waited):
+            with self._connection() as conn:
                 with conn.transaction():
                     if self.state.options.tenant_context:
                         conn.execute(read_sql("load/set_tenant.sql"), context)
@@ -349,7 +355,7 @@ class WorkloadUser(PostgresUser):
         super().__init__(environment)
         workload = self.state.workload
         self.names = list(workload.tasks)
-        self.weights = list(workload.tasks.values())
+        self.cum_weights = list(itertools.accumulate(workload.tasks.values()))
         self.queries = {n: ReadQuery.load(n) for n in self.names if n not in TRANSACTIONS}
         self.think = (workload.think_time_ms[0] / 1000, workload.think_time_ms[1] / 1000)
 
@@ -361,7 +367,10 @@ class WorkloadUser(PostgresUser):
     @task
     def step(self) -> None:
         """One request, chosen by the workload's weights."""
-        name = self.rng.choices(self.names, weights=self.weights, k=1)[0]
+        if len(self.names) == 1:
+            name = self.names[0]
+        else:
+            name = self.rng.choices(self.names, cum_weights=self.cum_weights, k=1)[0]
         query = self.queries.get(name)
         if query is not None:
             self.read(query)
