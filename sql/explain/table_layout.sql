@@ -1,11 +1,18 @@
 -- How one table is stored: partitioned or not, partitions, rows, heap/TOAST/index bytes and
--- which columns it has (so inline bodies show). Input: table (name in public).
+-- which columns it has (so inline bodies show). Input: table (name in public). For a partitioned
+-- table the rows and bytes are the sums over its partitions (the parent itself holds nothing).
+WITH tree AS (
+    SELECT c.oid, c.reltuples, c.reltoastrelid
+    FROM pg_partition_tree(to_regclass('public.' || %(table)s)) AS t
+    JOIN pg_class c ON c.oid = t.relid
+    WHERE t.isleaf
+)
 SELECT c.relkind::text AS relkind,
        (SELECT count(*) FROM pg_inherits i WHERE i.inhparent = c.oid) AS partitions,
-       greatest(c.reltuples, 0)::bigint AS est_rows,
-       pg_total_relation_size(c.oid) AS total_bytes,
-       pg_indexes_size(c.oid) AS index_bytes,
-       coalesce(pg_relation_size(c.reltoastrelid), 0) AS toast_bytes,
+       (SELECT coalesce(sum(greatest(t.reltuples, 0)), 0) FROM tree t)::bigint AS est_rows,
+       (SELECT coalesce(sum(pg_total_relation_size(t.oid)), 0) FROM tree t)::bigint AS total_bytes,
+       (SELECT coalesce(sum(pg_indexes_size(t.oid)), 0) FROM tree t)::bigint AS index_bytes,
+       (SELECT coalesce(sum(pg_relation_size(t.reltoastrelid)), 0) FROM tree t)::bigint AS toast_bytes,
        (SELECT array_agg(a.attname::text ORDER BY a.attname) FROM pg_attribute a
         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns
 FROM pg_class c

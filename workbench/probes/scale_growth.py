@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from psycopg import sql
 
+from workbench import explain
 from workbench.explain import rolled_back
 from workbench.probes.base import Observation, ProbeContext
 from workbench.probes.scale_base import ScaleProbe, plan_paths, table_indexes, table_layout
@@ -19,20 +20,32 @@ class _AppendOnlyGrowth(ScaleProbe):
     inline_columns: ClassVar[tuple[str, ...]] = ()
 
     def observe(self, ctx: ProbeContext) -> Observation:
-        """Present when the table is a plain heap (no partitions to prune, detach or drop)."""
+        """Present unless the table is partitioned and a one-month query prunes partitions.
+
+        A partitioned table whose time-bounded query still reads every partition would be
+        partitioning in name only, so the pruning count from EXPLAIN decides, not the relkind.
+        """
         layout = table_layout(ctx, self.table)
         partitioned = layout["relkind"] == "p"
         inline = [c for c in self.inline_columns if c in (layout["columns"] or [])]
+        pruning = explain.partition_pruning(ctx.conn, self.table) if partitioned else None
         evidence = {"layout": {k: v for k, v in layout.items() if k != "columns"},
-                    "inline_columns": inline, **self.plan_evidence(ctx, self.risks[0])}
+                    "inline_columns": inline, "pruning": pruning,
+                    **self.plan_evidence(ctx, self.risks[0])}
         problems = []
         if not partitioned:
             problems.append(f"{self.table} is not partitioned (~{layout['est_rows']:,} rows, "
                             f"{layout['total_bytes']:,} bytes)")
+        elif pruning is not None and pruning["pruned"] == 0:
+            problems.append(f"{self.table} has {pruning['partitions']} partitions but a "
+                            "one-month query reads all of them")
         if inline:
             problems.append(f"{', '.join(inline)} stored inline")
-        reason = "; ".join(problems) or (
-            f"{self.table} is partitioned ({layout['partitions']} partitions)")
+        reason = "; ".join(problems)
+        if not problems and pruning is not None:
+            reason = (f"{self.table} is partitioned by month ({pruning['partitions']} partitions); "
+                      f"a one-month query from {pruning['window_start_utc'][:7]} pruned "
+                      f"{pruning['pruned']} and read {len(pruning['scanned'])}")
         return Observation(bool(problems), reason, evidence, plan_paths(evidence))
 
 
