@@ -3,7 +3,9 @@
 -- risks: RISK-INTEGRITY-004
 -- kind: structural
 -- ON DELETE CASCADE/SET NULL fire on hard deletes only: when the parent is soft-deleted the
--- child stays live and keeps pointing at it, unless a trigger on the parent propagates it.
+-- child stays live and keeps pointing at it. A trigger on the parent cannot help here: the child
+-- has no deleted_at to receive a propagated delete (children that have one are counted by the
+-- data check live_children_of_deleted_parents). Give the child deleted_at, or accept the key.
 SELECT con.conrelid::regclass::text AS table_name,
        con.conname AS constraint_name,
        con.confrelid::regclass::text AS parent_table
@@ -14,5 +16,4 @@ WHERE con.contype = 'f'
   AND n.nspname = ANY (current_setting('workbench.audit_schemas')::text[])
   AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = con.confrelid AND a.attname = 'deleted_at' AND NOT a.attisdropped)
   AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = con.conrelid AND a.attname = 'deleted_at' AND NOT a.attisdropped)
-  AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = con.confrelid AND NOT t.tgisinternal AND t.tgtype & 16 <> 0)
 ORDER BY 1, 2;

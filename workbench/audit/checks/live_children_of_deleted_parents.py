@@ -1,4 +1,4 @@
-"""Live rows whose parent (along a foreign key) is soft-deleted."""
+"""Soft-deleted rows that still have live children (children that carry their own deleted_at)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,26 @@ from psycopg import sql
 
 from workbench.audit.base import Found, PythonCheck
 from workbench.audit.context import AuditContext
-from workbench.audit.targets import SAMPLES_PER_TARGET, Tally, foreign_keys, has_column, ident
+from workbench.audit.targets import (
+    SAMPLES_PER_TARGET,
+    ForeignKey,
+    Tally,
+    foreign_keys,
+    has_column,
+    ident,
+)
 
 
 class LiveChildrenOfDeletedParents(PythonCheck):
-    """Live rows whose parent (along a foreign key) is soft-deleted.
+    """Soft-deleted rows that still have live children (children that carry their own deleted_at).
 
-    Soft delete sets deleted_at and fires no cascade: the children (a soft-deleted customer's
-    contacts and open orders) stay live. A child counts as live when it has no deleted_at or
-    its deleted_at is NULL. Keys to the tenant table are skipped (a deleted organization is
-    the offboarding process's business, not a per-row defect).
+    Soft delete sets deleted_at and fires no cascade: a soft-deleted customer keeps live orders
+    and opportunities that every list still shows. The count is of soft-deleted PARENT rows with
+    at least one child whose deleted_at IS NULL, along any foreign key, each parent once (the
+    defect is the parent's delete that did not propagate, however many children it left).
+    Children without a deleted_at column cannot be live or deleted on their own; the structural
+    check soft_delete_without_cascade lists those keys. Keys to the tenant table are skipped
+    (a deleted organization is the offboarding process's business, not a per-row defect).
     """
 
     severity = "medium"
@@ -24,19 +34,26 @@ class LiveChildrenOfDeletedParents(PythonCheck):
     order = 5050
 
     def find(self, conn: psycopg.Connection, ctx: AuditContext) -> Found:
-        """Join each child to its soft-deletable parent."""
-        tally = Tally(["table_name", "column_name", "parent_table"])
+        """Per soft-deletable parent table, count its deleted rows with any live child."""
+        by_parent: dict[str, list[ForeignKey]] = {}
         for fk in foreign_keys(conn, ctx):
             if fk.parent == ctx.tenant_table or not has_column(conn, fk.parent, "deleted_at"):
                 continue
-            live = (sql.SQL(" AND c.deleted_at IS NULL") if has_column(conn, fk.child, "deleted_at")
-                    else sql.SQL(""))
-            frm = sql.SQL("FROM {c} c JOIN {p} p ON p.{pc} = c.{cc} "
-                          "WHERE p.deleted_at IS NOT NULL").format(
-                c=ident(fk.child), p=ident(fk.parent), pc=sql.Identifier(fk.parent_column),
-                cc=sql.Identifier(fk.child_column)) + live
+            if has_column(conn, fk.child, "deleted_at"):
+                by_parent.setdefault(fk.parent, []).append(fk)
+        tally = Tally(["table_name", "child_tables"])
+        for parent, fks in sorted(by_parent.items()):
+            live = sql.SQL(" OR ").join(
+                sql.SQL("EXISTS (SELECT 1 FROM {c} c WHERE c.{cc} = p.{pc} "
+                        "AND c.deleted_at IS NULL)").format(
+                    c=ident(fk.child), cc=sql.Identifier(fk.child_column),
+                    pc=sql.Identifier(fk.parent_column)) for fk in fks)
+            frm = sql.SQL("FROM {p} p WHERE p.deleted_at IS NOT NULL AND ({live})").format(
+                p=ident(parent), live=live)
+            key = sql.Identifier(fks[0].parent_column)
             tally.count(
-                conn, (fk.child, fk.child_column, fk.parent), sql.SQL("SELECT count(*) ") + frm,
-                sql.SQL("SELECT c.{cc} ").format(cc=sql.Identifier(fk.child_column)) + frm
+                conn, (parent, ",".join(sorted({fk.child for fk in fks}))),
+                sql.SQL("SELECT count(*) ") + frm,
+                sql.SQL("SELECT p.{k} ").format(k=key) + frm
                 + sql.SQL(" LIMIT {n}").format(n=sql.Literal(SAMPLES_PER_TARGET)))
         return tally.found()

@@ -1,0 +1,50 @@
+"""Partition experiments on real PostgreSQL: archival leaves the data alone, growth has sizes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from workbench import charts
+from workbench.experiments import partitions as P
+from workbench.experiments.data import build_database
+from workbench.schema.fingerprint import fingerprint
+
+pytestmark = pytest.mark.db
+
+
+def test_archival_detach_vs_delete_measures_and_changes_nothing(
+        settings, scratch_db: Callable[[str], str], connect, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    name = scratch_db("arch")
+    build_database(settings, name, scale=0.05, units=[P.PARTITION_UNIT])
+    conn = connect(name, autocommit=True, prepare_threshold=None)
+    fp = fingerprint(conn)
+    count = conn.execute("SELECT count(*) FROM activities").fetchone()
+    frame = P.archival(conn, "activities")
+    assert list(frame["method"]) == ["DETACH", "DROP detached", "DELETE", "VACUUM after DELETE"]
+    rows = int(frame["rows"].iloc[0])
+    by = frame.set_index("method")
+    assert rows > 0 and by.loc["DELETE", "dead_tuples"] == rows  # every deleted row is dead
+    assert by.loc["VACUUM after DELETE", "dead_tuples"] == 0
+    assert (frame["wal_bytes"] > 0).all()
+    verdict = P.archival_verdict(frame)
+    assert verdict["break_even_rows"] and verdict["dead_tuples_after_delete"] == rows
+    # rolled back and cleaned up: same rows, same catalog, no clone left behind
+    assert conn.execute("SELECT count(*) FROM activities").fetchone() == count
+    assert fingerprint(conn).digest == fp.digest
+    assert conn.execute("SELECT to_regclass('_workbench.archival_clone')").fetchone() == (None,)
+    assert charts.save(P.archival_chart(frame), tmp_path, "arch").is_file()
+    pruning = P.pruning_frame(conn)
+    assert (pruning["pruned"] > 0).all() and (pruning["scanned"] == 1).all()
+
+
+def test_growth_curves_at_two_sizes(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    frame = P.growth(settings, [0.01, 0.03], repeats=1, database=f"{settings.prefix}_grow")
+    assert set(frame["layout"]) == {"plain", "partitioned"}
+    assert frame["history_rows"].nunique() == 2  # sizes really differ
+    assert {"activity_feed", "campaign_analytics_window", "movement_summary"} <= set(frame["query"])
+    slopes = P.growth_slopes(frame)
+    assert len(slopes) == frame.groupby(["query", "params", "layout"]).ngroups
+    assert charts.save(P.growth_chart(frame), tmp_path, "growth").is_file()

@@ -1,0 +1,275 @@
+"""Partition experiments: pruning, archival of the oldest month, VACUUM cost, growth curves.
+
+What the premortem's scale risks (RISK-SCALE-001/002/003) come down to is what history costs:
+a query over one month should not read the others, and dropping the oldest month should not
+cost a DELETE of every row (WAL for each, dead tuples, a VACUUM). Everything here measures that
+on real PostgreSQL and leaves the data as it found it: DETACH runs in a transaction that is
+rolled back, DELETE and VACUUM run on a copy of the partition in ``_workbench``.
+
+Timings are wall-clock (client monotonic clock) of plain statements; WAL is the difference of
+``pg_current_wal_insert_lsn()`` around the statement; dead tuples are read from
+``pg_stat_user_tables`` after ``pg_stat_force_next_flush()``.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+import psycopg
+from matplotlib.figure import Figure
+from psycopg import sql
+
+from workbench import db, explain
+from workbench.experiments.data import build_database
+from workbench.queries import Query, draw_parameters, select_queries
+from workbench.schema.units import apply_unit, get_unit
+from workbench.settings import Settings
+
+PARTITION_UNIT = "0300_partition_append_only_by_month"
+PARTITIONED_TABLES = ("email_history", "activities", "inventory_movements")
+GROWTH_RISKS = ("RISK-SCALE-001", "RISK-SCALE-002", "RISK-SCALE-003")
+CLONE = "archival_clone"  # in _workbench: outside the fingerprint, WAL-logged like the real one
+
+
+def pruning_frame(conn: psycopg.Connection,
+                  tables: Sequence[str] = PARTITIONED_TABLES) -> pd.DataFrame:
+    """One row per table: partitions, pruned and scanned for a one-month query (EXPLAIN)."""
+    rows = []
+    for table in tables:
+        p = explain.partition_pruning(conn, table)
+        rows.append({k: v for k, v in p.items() if k != "plan"} | {"scanned": len(p["scanned"])})
+    return pd.DataFrame(rows)
+
+
+def _wal_lsn(conn: psycopg.Connection) -> str:
+    row = conn.execute("SELECT pg_current_wal_insert_lsn()::text").fetchone()
+    return str(row[0]) if row else "0/0"
+
+
+def _wal_bytes(conn: psycopg.Connection, since: str) -> int:
+    row = conn.execute("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), %s::pg_lsn)",
+                       (since,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def oldest_month(conn: psycopg.Connection, table: str) -> tuple[str, int]:
+    """The oldest full monthly partition of ``public.<table>`` and its row count.
+
+    "Full" is at least half the median of the non-empty months: the month the data starts in
+    is usually a sliver (a few rows on its last day), which would make DELETE look free.
+    """
+    parts = [r[0] for r in conn.execute(
+        "SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+        "WHERE i.inhparent = %s::regclass AND c.relname ~ '_[0-9]{4}_[0-9]{2}$' "
+        "ORDER BY c.relname", (f"public.{table}",)).fetchall()]
+    counts = []
+    for part in parts:
+        row = conn.execute(sql.SQL("SELECT count(*) FROM public.{}").format(
+            sql.Identifier(part))).fetchone()
+        counts.append((part, int(row[0]) if row else 0))
+    filled = [n for _, n in counts if n]
+    if not filled:
+        raise ValueError(f"no monthly partition of {table} holds rows "
+                         f"(is {PARTITION_UNIT} applied, and the database seeded?)")
+    enough = statistics.median(filled) / 2
+    return next((part, n) for part, n in counts if n and n >= enough)
+
+
+def _dead_tuples(conn: psycopg.Connection, schema: str, table: str) -> int:
+    conn.execute("SELECT pg_stat_force_next_flush()")
+    row = conn.execute("SELECT n_dead_tup FROM pg_stat_all_tables "
+                       "WHERE schemaname = %s AND relname = %s", (schema, table)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def archival(conn: psycopg.Connection, table: str = "activities") -> pd.DataFrame:
+    """DETACH PARTITION (+ DROP) vs DELETE of the oldest month: seconds, WAL bytes, dead tuples.
+
+    ``conn`` must be autocommit. DETACH and DROP run on the real partition inside a transaction
+    that is rolled back. DELETE cannot be measured honestly without committing (dead tuples
+    only exist after commit), so it runs on a copy of the partition (same rows, same indexes,
+    autovacuum off) in ``_workbench``, committed, followed by the VACUUM that a DELETE makes
+    necessary; the copy is dropped at the end.
+    """
+    part, rows = oldest_month(conn, table)
+    out: list[dict[str, Any]] = []
+    with explain.rolled_back(conn):
+        lsn = _wal_lsn(conn)
+        t0 = time.perf_counter()
+        conn.execute(sql.SQL("ALTER TABLE public.{} DETACH PARTITION public.{}").format(
+            sql.Identifier(table), sql.Identifier(part)))
+        out.append({"method": "DETACH", "seconds": time.perf_counter() - t0,
+                    "wal_bytes": _wal_bytes(conn, lsn), "dead_tuples": 0,
+                    "note": "catalog change; rows kept in a table of their own (rolled back)"})
+        lsn = _wal_lsn(conn)
+        t0 = time.perf_counter()
+        conn.execute(sql.SQL("DROP TABLE public.{}").format(sql.Identifier(part)))
+        out.append({"method": "DROP detached", "seconds": time.perf_counter() - t0,
+                    "wal_bytes": _wal_bytes(conn, lsn), "dead_tuples": 0,
+                    "note": "files unlinked at commit, no per-row WAL (rolled back)"})
+    clone = sql.Identifier("_workbench", CLONE)
+    conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(clone))
+    try:
+        conn.execute(sql.SQL("CREATE TABLE {} (LIKE public.{} INCLUDING ALL) "
+                             "WITH (autovacuum_enabled = false)").format(
+            clone, sql.Identifier(part)))
+        conn.execute(sql.SQL("INSERT INTO {} SELECT * FROM public.{}").format(
+            clone, sql.Identifier(part)))
+        conn.execute(sql.SQL("VACUUM (ANALYZE) {}").format(clone))
+        lsn = _wal_lsn(conn)
+        t0 = time.perf_counter()
+        conn.execute(sql.SQL("DELETE FROM {}").format(clone))
+        out.append({"method": "DELETE", "seconds": time.perf_counter() - t0,
+                    "wal_bytes": _wal_bytes(conn, lsn),
+                    "dead_tuples": _dead_tuples(conn, "_workbench", CLONE),
+                    "note": "on a copy of the partition (same rows and indexes), committed"})
+        lsn = _wal_lsn(conn)
+        t0 = time.perf_counter()
+        conn.execute(sql.SQL("VACUUM {}").format(clone))
+        out.append({"method": "VACUUM after DELETE", "seconds": time.perf_counter() - t0,
+                    "wal_bytes": _wal_bytes(conn, lsn),
+                    "dead_tuples": _dead_tuples(conn, "_workbench", CLONE),
+                    "note": "the clean-up a DELETE makes necessary"})
+    finally:
+        conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(clone))
+    frame = pd.DataFrame(out)
+    frame.insert(0, "partition", part)
+    frame.insert(1, "rows", rows)
+    frame["ms"] = frame.pop("seconds") * 1000.0
+    frame["wal_bytes_per_row"] = frame["wal_bytes"] / max(rows, 1)
+    return frame
+
+
+def archival_verdict(frame: pd.DataFrame) -> dict[str, Any]:
+    """The numbers a reader needs: WAL and time of each path, and where DELETE costs more.
+
+    DETACH + DROP costs a fixed amount of catalog WAL whatever the month holds; DELETE costs
+    WAL per row plus a VACUUM. ``break_even_rows`` is the month size above which DELETE writes
+    more WAL than DETACH + DROP (measured per-row cost, extrapolated linearly).
+    """
+    by = frame.set_index("method")
+    detach_wal = int(by.loc["DETACH", "wal_bytes"] + by.loc["DROP detached", "wal_bytes"])
+    delete_wal = int(by.loc["DELETE", "wal_bytes"] + by.loc["VACUUM after DELETE", "wal_bytes"])
+    rows = int(frame["rows"].iloc[0])
+    per_row = delete_wal / max(rows, 1)
+    return {
+        "partition": str(frame["partition"].iloc[0]), "rows": rows,
+        "detach_drop_ms": float(by.loc["DETACH", "ms"] + by.loc["DROP detached", "ms"]),
+        "delete_vacuum_ms": float(by.loc["DELETE", "ms"] + by.loc["VACUUM after DELETE", "ms"]),
+        "detach_drop_wal_bytes": detach_wal, "delete_vacuum_wal_bytes": delete_wal,
+        "dead_tuples_after_delete": int(by.loc["DELETE", "dead_tuples"]),
+        "break_even_rows": int(detach_wal / per_row) if per_row > 0 else None,
+    }
+
+
+def _median_ms(conn: psycopg.Connection, query: Query, sets: list[Any], repeats: int
+               ) -> list[dict[str, Any]]:
+    rows = []
+    for ps in sets:
+        explain.time_plain(conn, query, ps)  # warm-up
+        times = [explain.time_plain(conn, query, ps) for _ in range(repeats)]
+        rows.append({"query": query.name, "params": ps.label,
+                     "median_ms": statistics.median(times)})
+    return rows
+
+
+def growth(
+    settings: Settings,
+    scales: Sequence[float],
+    *,
+    repeats: int = 3,
+    risks: Sequence[str] = GROWTH_RISKS,
+    database: str | None = None,
+) -> pd.DataFrame:
+    """The same catalog queries at several data sizes, plain tables vs monthly partitions.
+
+    For each synthetic ``scale`` one workbench-owned database is built (baseline DDL plus data),
+    the queries bearing on ``risks`` are timed (plain executions, median of ``repeats`` after a
+    warm-up, large and small tenant, recent window), then the partitioning unit is applied (rows
+    moved) and they are timed again. Sizes are only a parameter: the ci profile passes small
+    ones, a long run passes large ones. The database is dropped at the end.
+    """
+    name = database or f"{settings.prefix}_growth"
+    queries = [q for q in select_queries() if set(q.risks) & set(risks)]
+    rows: list[dict[str, Any]] = []
+    try:
+        for scale in scales:
+            build_database(settings, name, scale=scale)
+            with db.connection(settings, name, autocommit=True, prepare_threshold=None) as conn:
+                history = conn.execute(
+                    "SELECT (SELECT count(*) FROM activities) + (SELECT count(*) FROM "
+                    "email_history) + (SELECT count(*) FROM inventory_movements)").fetchone()
+                sets = draw_parameters(conn, windows=("recent",))
+                settings_now = explain.session_settings(conn)
+                for layout in ("plain", "partitioned"):
+                    if layout == "partitioned":
+                        apply_unit(conn, get_unit(PARTITION_UNIT))
+                        conn.execute("ANALYZE")
+                    for q in queries:
+                        for r in _median_ms(conn, q, sets, repeats):
+                            rows.append(r | {
+                                "scale": scale, "history_rows": int(history[0]) if history else 0,
+                                "layout": layout, "timing": "plain execution, client clock",
+                                "max_parallel_workers_per_gather":
+                                    settings_now.get("max_parallel_workers_per_gather")})
+    finally:
+        db.drop_database(settings, name)
+    return pd.DataFrame(rows)
+
+
+def growth_slopes(frame: pd.DataFrame) -> pd.DataFrame:
+    """Log-log slope of latency vs history rows per query, layout and params (1 = linear)."""
+    import numpy as np
+
+    out = []
+    for (query, params, layout), g in frame.groupby(["query", "params", "layout"]):
+        if g["history_rows"].nunique() < 2:
+            continue
+        slope = float(np.polyfit(np.log(g["history_rows"]), np.log(g["median_ms"]), 1)[0])
+        out.append({"query": query, "params": params, "layout": layout, "slope": slope})
+    return pd.DataFrame(out)
+
+
+def growth_chart(frame: pd.DataFrame) -> Figure:
+    """Latency vs history rows on log-log axes, one panel per query, plain vs partitioned."""
+    import matplotlib.pyplot as plt
+
+    queries = sorted(frame["query"].unique())
+    fig, axes = plt.subplots(1, len(queries), figsize=(3.2 * len(queries), 3.2), squeeze=False)
+    colours = {"plain": "#c62828", "partitioned": "#2e7d32"}
+    for ax, query in zip(axes[0], queries, strict=True):
+        sub = frame[frame["query"] == query]
+        for (layout, params), g in sub.groupby(["layout", "params"]):
+            g = g.sort_values("history_rows")
+            ax.plot(g["history_rows"], g["median_ms"], marker="o", color=colours[layout],
+                    linestyle="-" if params.startswith("large") else "--",
+                    label=f"{layout} {params}")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_title(query, fontsize=9)
+        ax.set_xlabel("history rows (3 append-only tables)")
+    axes[0][0].set_ylabel("median ms (plain execution, client clock)")
+    axes[0][-1].legend(fontsize=7)
+    fig.suptitle("Growth: latency vs history size, plain vs monthly partitions (log-log)")
+    fig.tight_layout()
+    return fig
+
+
+def archival_chart(frame: pd.DataFrame) -> Figure:
+    """DETACH vs DELETE (+VACUUM): milliseconds and WAL bytes side by side (log scale)."""
+    import matplotlib.pyplot as plt
+
+    fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3))
+    frame.plot.barh(x="method", y="ms", ax=a, legend=False, color="#1565c0", logx=True)
+    a.set_xlabel("ms (client clock)")
+    frame.plot.barh(x="method", y="wal_bytes", ax=b, legend=False, color="#6a1b9a", logx=True)
+    b.set_xlabel("WAL bytes (pg_current_wal_insert_lsn diff)")
+    b.set_ylabel("")
+    part, rows = frame["partition"].iloc[0], frame["rows"].iloc[0]
+    fig.suptitle(f"Archiving the oldest month ({part}, {rows:,} rows)")
+    fig.tight_layout()
+    return fig
