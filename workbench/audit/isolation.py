@@ -117,26 +117,38 @@ def _value(col: _Column) -> sql.Composable:
     if col.category == "D":
         return sql.SQL("now()")
     if col.typ in ("jsonb", "json"):
-        return sql.Literal("{}")
+        # the column's own default first: it is the shape its CHECK (if any) accepts ('[]')
+        return sql.SQL("DEFAULT") if col.has_default else sql.Literal("{}")
     return sql.SQL("DEFAULT")
 
 
 def _pk(conn: psycopg.Connection, table: str) -> str | None:
+    """The column that names one row: a single-column primary key, or a uuid leading column.
+
+    Partitioned tables carry the partition key in their primary key ((id, created_at)); their
+    leading uuid id still names one row, so the harness can address it.
+    """
     row = conn.execute(
         "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
         "AND a.attnum = i.indkey[0] WHERE i.indrelid = %s::regclass AND i.indisprimary "
-        "AND i.indnatts = 1", (table,)).fetchone()
+        "AND (i.indnatts = 1 OR a.atttypid = 'uuid'::regtype)", (table,)).fetchone()
     return str(row[0]) if row else None
 
 
-def _references(conn: psycopg.Connection, ctx: AuditContext) -> dict[tuple[str, str], str]:
-    """(child table, column) -> parent table, for every foreign key column but the tenant's."""
+def _references(conn: psycopg.Connection,
+                ctx: AuditContext) -> dict[tuple[str, str], tuple[str, str]]:
+    """(child table, column) -> (parent table, parent column), for every foreign key column but
+    the tenant's; composite keys (a partitioned parent's (id, created_at)) give one entry per
+    column, so the child copies each from the parent row."""
     rows = conn.execute(
-        "SELECT con.conrelid::regclass::text, a.attname, con.confrelid::regclass::text "
-        "FROM pg_constraint con CROSS JOIN LATERAL unnest(con.conkey) k(attnum) "
+        "SELECT con.conrelid::regclass::text, a.attname, con.confrelid::regclass::text, "
+        "pa.attname FROM pg_constraint con "
+        "CROSS JOIN LATERAL unnest(con.conkey, con.confkey) k(attnum, pattnum) "
         "JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum "
-        "WHERE con.contype = 'f' AND a.attname <> %s", (ctx.tenant_column,)).fetchall()
-    return {(child, column): parent for child, column, parent in rows}
+        "JOIN pg_attribute pa ON pa.attrelid = con.confrelid AND pa.attnum = k.pattnum "
+        "WHERE con.contype = 'f' AND con.conparentid = 0 AND a.attname <> %s",
+        (ctx.tenant_column,)).fetchall()
+    return {(child, column): (parent, pcol) for child, column, parent, pcol in rows}
 
 
 class _Fixtures:
@@ -159,11 +171,15 @@ class _Fixtures:
         for col in _columns(self.conn, table):
             if col.skip:
                 continue
-            parent = self.parents.get((table, col.name))
+            parent, pcol = self.parents.get((table, col.name), (None, None))
             if col.name == self.ctx.tenant_column and label in self.tenants:
                 value: sql.Composable = sql.Literal(self.tenants[label])
             elif parent is not None and (parent, label) in self.rows:
-                value = sql.Literal(self.rows[(parent, label)])
+                ppk = _pk(self.conn, parent)
+                value = (sql.Literal(self.rows[(parent, label)]) if pcol == ppk else
+                         sql.SQL("(SELECT {} FROM {} WHERE {} = {})").format(
+                             sql.Identifier(str(pcol)), sql.SQL(parent), sql.Identifier(str(ppk)),
+                             sql.Literal(self.rows[(parent, label)])))
             elif col.notnull and not col.has_default:
                 value = _value(col)
             else:
@@ -194,7 +210,7 @@ class _Fixtures:
                     for label in ("A", "B"):
                         self._insert(table, label)
                 except (psycopg.Error, ValueError) as exc:
-                    self.problems[table] = " ".join(str(exc).split())[:200]
+                    self.problems[table] = " ".join(str(exc).split())[:400]
                     continue
                 pending.remove(table)
                 self.problems.pop(table, None)

@@ -62,7 +62,8 @@ def foreign_keys(conn: psycopg.Connection, ctx: AuditContext) -> list[ForeignKey
         "JOIN pg_namespace n ON n.oid = c.relnamespace "
         "JOIN pg_attribute ca ON ca.attrelid = con.conrelid AND ca.attnum = con.conkey[1] "
         "JOIN pg_attribute pa ON pa.attrelid = con.confrelid AND pa.attnum = con.confkey[1] "
-        "WHERE con.contype = 'f' AND cardinality(con.conkey) = 1 AND n.nspname = ANY(%s) "
+        "WHERE con.contype = 'f' AND cardinality(con.conkey) = 1 AND con.conparentid = 0 "
+        "AND n.nspname = ANY(%s) "
         "ORDER BY 2, 1", (list(ctx.schemas),)).fetchall()
     return [ForeignKey(*r) for r in rows]
 
