@@ -1,4 +1,4 @@
-"""Parent rows whose stored subtotal differs from the sum of their lines' line_total."""
+"""Parent rows whose stored totals disagree with their lines or with each other."""
 
 from __future__ import annotations
 
@@ -9,12 +9,20 @@ from workbench.audit.base import Found, PythonCheck
 from workbench.audit.context import AuditContext
 from workbench.audit.targets import SAMPLES_PER_TARGET, Tally, foreign_keys, has_column, ident
 
+# total = subtotal - discount_amount + tax_amount + shipping_amount, each term when present
+TOTAL_TERMS = (("discount_amount", "-"), ("tax_amount", "+"), ("shipping_amount", "+"))
+
 
 class OrderTotalsDrift(PythonCheck):
-    """Parent rows whose stored subtotal differs from the sum of their lines' line_total.
+    """Parent rows whose stored totals disagree with their lines or with each other.
 
-    Found by name: a table with subtotal referenced by a table with line_total. A parent with no
-    lines must have a zero subtotal. Invoices print the stored figure, so drift is billed.
+    Found by name: a table with subtotal referenced by a table with line_total. A parent row is
+    counted once when any of these fails (each only where its columns exist):
+    subtotal = sum of its lines' line_total (0 without lines; line_total is the line's amount
+    before tax, as the reviewed application computes it and as unit 0120 keeps it);
+    tax_amount = sum of its lines' tax_amount; total = subtotal - discount_amount + tax_amount +
+    shipping_amount; balance_due = total - paid_amount. Invoices print the stored figures, so
+    drift is billed.
     """
 
     severity = "medium"
@@ -22,19 +30,37 @@ class OrderTotalsDrift(PythonCheck):
     order = 5040
 
     def find(self, conn: psycopg.Connection, ctx: AuditContext) -> Found:
-        """Sum the lines of every parent and compare with its stored subtotal."""
+        """Sum the lines of every parent and compare them and the parent's own identities."""
         tally = Tally(["table_name", "lines_table"])
         for fk in foreign_keys(conn, ctx):
-            if not (has_column(conn, fk.parent, "subtotal")
-                    and has_column(conn, fk.child, "line_total")):
+            parent, child = fk.parent, fk.child
+            if not (has_column(conn, parent, "subtotal") and has_column(conn, child, "line_total")):
                 continue
+            line_tax = has_column(conn, child, "tax_amount") and has_column(
+                conn, parent, "tax_amount")
+            rules = [sql.SQL("p.subtotal IS DISTINCT FROM coalesce(l.s, 0)")]
+            if line_tax:
+                rules.append(sql.SQL("p.tax_amount IS DISTINCT FROM coalesce(l.tax, 0)"))
+            if has_column(conn, parent, "total"):
+                expr: sql.Composable = sql.SQL("p.subtotal")
+                for column, sign in TOTAL_TERMS:
+                    if has_column(conn, parent, column):
+                        expr = sql.SQL("{} {} coalesce(p.{}, 0)").format(
+                            expr, sql.SQL(sign), sql.Identifier(column))
+                rules.append(sql.SQL("p.total IS DISTINCT FROM {}").format(expr))
+                if has_column(conn, parent, "balance_due") and has_column(
+                        conn, parent, "paid_amount"):
+                    rules.append(sql.SQL(
+                        "p.balance_due IS DISTINCT FROM p.total - coalesce(p.paid_amount, 0)"))
+            tax_sum = sql.SQL(", sum(tax_amount) AS tax") if line_tax else sql.SQL("")
             frm = sql.SQL(
-                "FROM {p} p LEFT JOIN (SELECT {cc} AS k, sum(line_total) AS s FROM {c} GROUP BY 1)"
-                " l ON l.k = p.{pc} WHERE p.subtotal IS DISTINCT FROM coalesce(l.s, 0)").format(
-                p=ident(fk.parent), c=ident(fk.child), cc=sql.Identifier(fk.child_column),
-                pc=sql.Identifier(fk.parent_column))
+                "FROM {p} p LEFT JOIN (SELECT {cc} AS k, sum(line_total) AS s{tax} FROM {c} "
+                "GROUP BY 1) l ON l.k = p.{pc} WHERE {rules}").format(
+                p=ident(parent), c=ident(child), cc=sql.Identifier(fk.child_column),
+                pc=sql.Identifier(fk.parent_column), tax=tax_sum,
+                rules=sql.SQL(" OR ").join(rules))
             tally.count(
-                conn, (fk.parent, fk.child), sql.SQL("SELECT count(*) ") + frm,
+                conn, (parent, child), sql.SQL("SELECT count(*) ") + frm,
                 sql.SQL("SELECT p.{pc} ").format(pc=sql.Identifier(fk.parent_column)) + frm
                 + sql.SQL(" LIMIT {n}").format(n=sql.Literal(SAMPLES_PER_TARGET)))
         return tally.found()
