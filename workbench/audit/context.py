@@ -1,11 +1,11 @@
 """What the audit needs to know about a database it has never seen: read from the catalog.
 
-The audit assumes no table names. It finds the *tenant column* (``organization_id`` unless told
-otherwise, else the most common of a few usual names), the *tenant tables* (every table in the
-audited schemas that has that column) and the *tenant table* those columns should reference
-(given, else the table most of their foreign keys point at, else one named like
-``organizations``/``tenants``). Checks read these from transaction-local settings, so each SQL
-check stays a plain, standalone query.
+The audit assumes no table names. It finds the *tenant column* (given, else the usual name whose
+foreign keys point at one common table from the most tables, else the most widespread), the
+*tenant tables* (every table in the audited schemas that has that column) and the *tenant
+table* those columns should reference (given, else the table most of their foreign keys point
+at, else one named like ``organizations``/``tenants``). Checks read these from transaction-local
+settings, so each SQL check stays a plain, standalone query.
 """
 
 from __future__ import annotations
@@ -120,15 +120,40 @@ def _detect_tenant_table(
     return next((by_name[n] for n in TENANT_TABLE_CANDIDATES if n in by_name), None)
 
 
+def _fk_support(conn: psycopg.Connection, schemas: Sequence[str], column: str) -> int:
+    """How many tables reference ONE common table through ``column`` (the best such table)."""
+    row = conn.execute(
+        "SELECT count(DISTINCT con.conrelid) FROM pg_constraint con "
+        "JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1] "
+        "WHERE con.contype = 'f' AND cardinality(con.conkey) = 1 AND con.conparentid = 0 "
+        "AND a.attname = %s AND n.nspname = ANY(%s) GROUP BY con.confrelid "
+        "ORDER BY 1 DESC LIMIT 1", (column, list(schemas))).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _detect_tenant_column(conn: psycopg.Connection, schemas: Sequence[str]) -> str:
+    """The candidate backed by foreign keys to one common table, else the most widespread.
+
+    Counting tables alone is fooled by a schema where, say, a billing ``account_id`` sits on more
+    tables than the real ``tenant_id``: a tenant column is the one that points at a tenant
+    table, so foreign keys to a common table rank first, the number of tables second, and the
+    candidates' order (organization_id first) breaks ties. With no candidate present at all the
+    first one is assumed (and checks then find no tenant tables).
+    """
+    scored = []
+    for rank, name in enumerate(TENANT_COLUMN_CANDIDATES):
+        tables = len(_tables_with_column(conn, schemas, name))
+        if tables:
+            scored.append((_fk_support(conn, schemas, name), tables, -rank, name))
+    return max(scored)[3] if scored else TENANT_COLUMN_CANDIDATES[0]
+
+
 def detect(conn: psycopg.Connection, options: AuditOptions | None = None) -> AuditContext:
     """Read the tenancy model from the catalog (options win over detection)."""
     options = options or AuditOptions()
     schemas = _schemas(conn, options.schemas)
-    column = options.tenant_column
-    if column is None:
-        counts = {c: len(_tables_with_column(conn, schemas, c)) for c in TENANT_COLUMN_CANDIDATES}
-        column = max(TENANT_COLUMN_CANDIDATES, key=lambda c: counts[c])
-        column = column if counts[column] else TENANT_COLUMN_CANDIDATES[0]
+    column = options.tenant_column or _detect_tenant_column(conn, schemas)
     table = options.tenant_table
     if table:
         row = conn.execute("SELECT to_regclass(%s)::text", (table,)).fetchone()
