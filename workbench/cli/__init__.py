@@ -41,7 +41,10 @@ _register_all()
 def main() -> None:
     """Entry point: run the app, turning workbench errors into one line and an exit code."""
     try:
-        app(standalone_mode=False)
+        # Outside standalone mode click returns (not raises) the code of typer.Exit.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except WorkbenchError as exc:
         from workbench.settings import Settings, scrub
 
