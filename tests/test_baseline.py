@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
-from workbench import catalog
 from workbench.probes.flag_types import replay_rejected
 
 pytestmark = pytest.mark.db
@@ -37,11 +35,11 @@ def test_seventeen_tables_and_auth_stub(conn) -> None:
 
 
 def test_contacts_flags_are_uuid_without_default(conn) -> None:
-    flags = catalog.flag_columns(conn).set_index(["table_name", "column_name"])
-    for col in ("is_primary", "is_decision_maker"):
-        row = flags.loc[("public.contacts", col)]
-        assert row["column_type"] == "uuid"
-        assert pd.isna(row["column_default"])
+    rows = conn.execute(
+        "SELECT column_name, data_type, column_default FROM information_schema.columns "
+        "WHERE table_name = 'contacts' AND column_name IN ('is_primary', 'is_decision_maker')"
+    ).fetchall()
+    assert sorted(rows) == [("is_decision_maker", "uuid", None), ("is_primary", "uuid", None)]
 
 
 def test_rls_only_on_users_and_api_tokens(conn) -> None:
@@ -62,10 +60,15 @@ def test_rls_only_on_users_and_api_tokens(conn) -> None:
 
 
 def test_thirteen_tenant_tables_lack_the_organizations_fk(conn) -> None:
-    cols = catalog.tenant_columns(conn)
-    without = {t.split(".")[1] for t in cols[cols["fk_name"].isna()]["table_name"]}
-    assert without == TENANT_TABLES_WITHOUT_FK
-    assert set(cols[cols["fk_name"].notna()]["table_name"]) == {"public.users", "public.api_tokens"}
+    rows = conn.execute("""
+        SELECT c.relname, EXISTS (
+            SELECT 1 FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'f'
+              AND k.confrelid = 'organizations'::regclass AND k.conkey = ARRAY[a.attnum])
+        FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'organization_id'
+        WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
+    """).fetchall()
+    assert {t for t, has_fk in rows if not has_fk} == TENANT_TABLES_WITHOUT_FK
+    assert {t for t, has_fk in rows if has_fk} == {"users", "api_tokens"}
 
 
 def test_fact5_foreign_keys_without_supporting_index(conn) -> None:

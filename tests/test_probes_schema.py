@@ -39,18 +39,19 @@ def test_tenant_fk_on_a_schema_we_never_saw(settings, scratch_db, connect, tmp_p
     """)
     found = TenantColumnWithoutFk().observe(ctx(settings, "baseline", name, conn, tmp_path))
     assert found.present is True
-    assert found.evidence["without_fk"] == ["public.widgets"]
+    samples = found.evidence["tenant_column_without_fk"]["samples"]
+    assert [s["table_name"] for s in samples] == ["widgets"]
     conn.execute("ALTER TABLE widgets ADD FOREIGN KEY (organization_id) REFERENCES organizations")
     fixed = TenantColumnWithoutFk().observe(ctx(settings, "baseline", name, conn, tmp_path))
     assert fixed.present is False
 
 
-def test_tenant_fk_not_testable_without_tenant_columns(settings, scratch_db, connect, tmp_path):
+def test_tenant_fk_absent_without_tenant_columns(settings, scratch_db, connect, tmp_path):
     name = scratch_db("no_tenants")
     conn = connect(name, autocommit=True)
     conn.execute("CREATE TABLE things (id int PRIMARY KEY)")
     assert TenantColumnWithoutFk().run(ctx(settings, "baseline", name, conn, tmp_path)).verdict \
-        == "not-testable"
+        == "not-confirmed"
 
 
 def test_flag_probe_both_ways_on_a_small_schema(settings, scratch_db, connect, tmp_path) -> None:
@@ -61,7 +62,8 @@ def test_flag_probe_both_ways_on_a_small_schema(settings, scratch_db, connect, t
     assert clean.present is False
     conn.execute("ALTER TABLE t ADD COLUMN is_primary uuid")
     obs = FlagColumnsNotBoolean().observe(ctx(settings, "baseline", name, conn, tmp_path))
-    assert obs.present is True and obs.evidence["not_boolean"][0]["column_name"] == "is_primary"
+    samples = obs.evidence["flag_column_not_boolean"]["samples"]
+    assert obs.present is True and [s["column_name"] for s in samples] == ["is_primary"]
 
 
 def test_a_probe_that_breaks_is_an_error_not_a_pass(settings, baseline_db, connect, tmp_path):

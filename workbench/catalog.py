@@ -22,16 +22,6 @@ def frame(conn: psycopg.Connection, relative_sql: str, params: dict | None = Non
     return pd.DataFrame(rows, columns=columns)
 
 
-def flag_columns(conn: psycopg.Connection) -> pd.DataFrame:
-    """Flag-like columns with their types and defaults."""
-    return frame(conn, "catalog/flag_columns.sql")
-
-
-def tenant_columns(conn: psycopg.Connection, column: str = "organization_id") -> pd.DataFrame:
-    """Tables with a tenant column and the FK (if any) from it to the tenant table."""
-    return frame(conn, "catalog/tenant_columns.sql", {"column": column})
-
-
 def table_overview(conn: psycopg.Connection) -> pd.DataFrame:
     """Per table: estimated rows, total size, constraint, index and policy counts, RLS state."""
     return frame(conn, "catalog/table_overview.sql")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import psycopg
 
-from workbench.catalog import flag_columns
+from workbench.audit.probe import AuditProbe
 from workbench.paths import sql_dir
-from workbench.probes.base import Observation, Probe, ProbeContext
+from workbench.probes.base import Observation, ProbeContext
 
 
 def replay_rejected(conn: psycopg.Connection) -> list[dict[str, str]]:
@@ -33,32 +33,19 @@ def replay_rejected(conn: psycopg.Connection) -> list[dict[str, str]]:
     return results
 
 
-class FlagColumnsNotBoolean(Probe):
+class FlagColumnsNotBoolean(AuditProbe):
     """Flag-like columns (is_*, has_*, *_enabled) whose type is not boolean."""
 
     risks = ("RISK-INTEGRITY-001",)
     group = "schema"
+    checks = ("flag_column_not_boolean",)
 
     def observe(self, ctx: ProbeContext) -> Observation:
-        """Read the flag columns' types, and replay the rejected migration statements."""
-        flags = flag_columns(ctx.conn)
-        wrong = flags[flags["column_type"] != "boolean"]
+        """The audit's finding, plus PostgreSQL's verdict on the migration as it was written."""
+        obs = super().observe(ctx)
         rejected = replay_rejected(ctx.conn)
-        csv = ctx.path("flag_columns.csv")
-        flags.to_csv(csv, index=False)
+        obs.evidence["rejected_statements"] = rejected
         refused = [r for r in rejected if r["accepted"] == "no"]
-        evidence = {
-            "flag_columns": len(flags),
-            "not_boolean": wrong[["table_name", "column_name", "column_type"]].to_dict("records"),
-            "rejected_statements": rejected,
-        }
-        if len(wrong):
-            names = ", ".join(f"{r.table_name}.{r.column_name} ({r.column_type})"
-                              for r in wrong.itertuples())
-            reason = f"{len(wrong)} flag column(s) are not boolean: {names}"
-            if refused:
-                reason += f"; PostgreSQL rejects the migration as written: {refused[0]['error']}"
-            return Observation(True, reason, evidence, [str(csv)])
-        return Observation(
-            False, f"all {len(flags)} flag columns are boolean", evidence, [str(csv)]
-        )
+        if obs.present and refused:
+            obs.reason += f"; PostgreSQL rejects the migration as written: {refused[0]['error']}"
+        return obs
