@@ -99,6 +99,11 @@ def seed(
                                    workers=workers, mode=mode, anomalies=anomalies,
                                    allow_destroy=allow_destroy, progress=_bar_progress(bar))
         console.print(_summary(report))
+        stray = {t: n for t, n in report.default_partition_rows.items() if n}
+        if stray:
+            console.print("[yellow]warning:[/] rows outside the monthly partitions (DEFAULT): "
+                          + ", ".join(f"{t} {n:,}" for t, n in stray.items())
+                          + "; move the profile's end date into the partitioned range")
         path = report.save(manifest if manifest and len(names) == 1 else
                            settings.results_dir / "seed" / f"{name}.json")
         console.print(f"report saved to {path}")

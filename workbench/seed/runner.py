@@ -31,7 +31,7 @@ from workbench.seed.anomalies import AnomalySpec, inject_anomalies, load_anomali
 from workbench.seed.profile import Profile, check_scale, load_profile
 from workbench.seed.tables import TABLES, Tenant, tenant_chunks
 from workbench.seed.values import Calendar, pools
-from workbench.seed.writer import Catalog, copy_frame, fit
+from workbench.seed.writer import Catalog, copy_frame, fit, side_chunk
 from workbench.settings import Settings
 from workbench.sqlfiles import read_sql
 
@@ -70,6 +70,7 @@ class SeedReport:
     tenants_skipped: int = 0
     anomalies: dict[str, Any] = field(default_factory=dict)
     unseeded_tables: list[str] = field(default_factory=list)
+    default_partition_rows: dict[str, int] = field(default_factory=dict)
     peak_rss_mb: float = 0.0
     wall_seconds: float = 0.0
 
@@ -108,6 +109,7 @@ def load_tenants(conninfo: str, profile: Profile, seed: int, catalog: Catalog,
     Yields ``(tenant, {table: [rows, csv_bytes, seconds]})`` after each commit.
     """
     cal, value_pools = Calendar.of(profile), pools()
+    sides = catalog.side_tables(TABLES)
     with psycopg.connect(conninfo, application_name="workbench-seed") as conn:
         for stmt in SESSION:
             conn.execute(stmt)  # type: ignore[arg-type]
@@ -120,16 +122,19 @@ def load_tenants(conninfo: str, profile: Profile, seed: int, catalog: Catalog,
                 for table, data in tenant_chunks(t):
                     if table not in catalog.columns:
                         continue
-                    frame = fit(table, data, catalog)
-                    nbytes = copy_frame(cur, table, frame)
-                    now = time.perf_counter()
-                    entry = stats.setdefault(table, [0, 0, 0.0])
-                    entry[0] += frame.height
-                    entry[1] += nbytes
-                    entry[2] += now - started
-                    started = now
-                    if report:
-                        report(table, frame.height)
+                    frames = [(table, fit(table, data, catalog))]
+                    frames += [(side.name, side_chunk(side, data, catalog))
+                               for side in sides.get(table, ())]
+                    for name, frame in frames:
+                        nbytes = copy_frame(cur, name, frame)
+                        now = time.perf_counter()
+                        entry = stats.setdefault(name, [0, 0, 0.0])
+                        entry[0] += frame.height
+                        entry[1] += nbytes
+                        entry[2] += now - started
+                        started = now
+                        if report:
+                            report(name, frame.height)
                 cur.execute("INSERT INTO _workbench.seed_tenants (tenant, rows) VALUES (%s, %s)",
                             (index, json.dumps({k: v[0] for k, v in stats.items()})))
             yield index, stats
@@ -298,7 +303,8 @@ def seed_database(
     phase = time.perf_counter()
     with db.connection(settings, database, autocommit=True) as conn:
         catalog = Catalog.read(conn)
-        report.unseeded_tables = sorted(set(catalog.columns) - set(TABLES))
+        sides = {s.name for group in catalog.side_tables(TABLES).values() for s in group}
+        report.unseeded_tables = sorted(set(catalog.columns) - set(TABLES) - sides)
         done = _prepare(conn, catalog, database, prof, seed, mode, spec)
         _defer(conn)
     report.phases["prepare"] = time.perf_counter() - phase
@@ -331,11 +337,26 @@ def seed_database(
             "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition"
         ):
             report.tables.setdefault(table, TableStats()).size_bytes = int(size)
+        report.default_partition_rows = default_partition_rows(conn)
         report.peak_rss_mb = _peak_rss_mb()
         report.wall_seconds = time.perf_counter() - started
         conn.execute("UPDATE _workbench.seed_run SET finished_at = clock_timestamp(), "
                      "report = %s", (json.dumps(report.to_dict(), default=str),))
     return report
+
+
+def default_partition_rows(conn: psycopg.Connection) -> dict[str, int]:
+    """Rows per partitioned table that fell into its DEFAULT partition (0 when all is well).
+
+    Kept in the manifest and shown by the CLI: a profile whose period lies outside unit 0300's
+    monthly range would otherwise silently turn partition pruning into a no-op.
+    """
+    out = {}
+    for parent, part in conn.execute(read_sql("seed/default_partitions.sql")):  # type: ignore[arg-type]
+        row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(
+            sql.Identifier("public", part))).fetchone()
+        out[parent] = int(row[0]) if row else 0
+    return out
 
 
 def _planned_rows(prof: Profile, weights: np.ndarray) -> dict[str, int]:
@@ -344,6 +365,7 @@ def _planned_rows(prof: Profile, weights: np.ndarray) -> dict[str, int]:
     plan = {t: round(prof.per_tenant[t] * total) for t in prof.per_tenant}
     plan.update({t: round(prof.per_day[t] * prof.days * total) for t in prof.per_day})
     plan["organizations"] = prof.tenants
+    plan["email_bodies"] = plan["email_history"]
     plan["contacts"] = round(plan["customers"] * prof.per_parent["contacts"])
     plan["order_line_items"] = round(plan["orders"] * prof.per_parent["order_line_items"])
     plan["api_tokens"] = round(plan["users"] * prof.per_parent["api_tokens"])
@@ -439,5 +461,5 @@ def table_checksums(conn: psycopg.Connection, *, checksum: bool = True
     return out
 
 
-__all__ = ["SeedReport", "TableStats", "load_profile", "restore_deferred", "seed_database",
-           "table_checksums", "tenant_weights"]
+__all__ = ["SeedReport", "TableStats", "default_partition_rows", "load_profile",
+           "restore_deferred", "seed_database", "table_checksums", "tenant_weights"]

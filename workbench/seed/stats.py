@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
+from psycopg import sql
 
 from workbench import db
 from workbench.seed.profile import WEEKDAYS, Profile
@@ -50,8 +51,19 @@ def hourly_share(settings: Settings, database: str) -> pl.DataFrame:
 
 
 def email_body_sizes(settings: Settings, database: str) -> pl.DataFrame:
-    """Median / p95 body size and the stored/raw ratio (TOAST compression)."""
-    return _frame(settings, database, "email_body_sizes")
+    """Median / p95 body size and the stored/raw ratio (TOAST compression).
+
+    Read from wherever the variant keeps bodies (inline, or email_bodies after unit 0300), so
+    the notebook shows the same figures on both variants.
+    """
+    with db.connection(settings, database) as conn:
+        split = conn.execute("SELECT to_regclass('public.email_bodies') IS NOT NULL").fetchone()
+        table = "email_bodies" if split and split[0] else "email_history"
+        stmt = sql.SQL(read_sql("seed/email_body_sizes.sql")).format(  # type: ignore[arg-type]
+            bodies=sql.Identifier("public", table))
+        cur = conn.execute(stmt)
+        cols = [d.name for d in cur.description or []]
+        return pl.DataFrame(cur.fetchall(), schema=cols, orient="row")
 
 
 def profile_check(settings: Settings, database: str, profile: Profile) -> pl.DataFrame:

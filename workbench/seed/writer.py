@@ -5,10 +5,19 @@ columns are left to PostgreSQL, columns the variant does not have are dropped, a
 whose meaning the column type cannot hold becomes NULL (the baseline's uuid-typed contact flags
 cannot store a boolean, so they stay NULL there, exactly as the application would leave them).
 CSV built by polars from whole columns measured at ~97% of the server's own COPY rate.
+
+Side tables: a variant may move some of a table's columns into a table of their own (unit
+0300 moves email bodies into ``email_bodies``, keyed by ``(organization_id, email_id,
+created_at)`` to email_history). The seeder has no generator for such a table and needs none:
+:meth:`Catalog.side_tables` finds it from the catalog (a table it does not generate, with a
+foreign key to one it does), and :func:`side_chunk` fills it from the parent's chunk: the key
+columns from the parent's referenced columns, every other column from the parent's values of
+the same name. Both variants then hold the same information.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,15 +43,36 @@ class Column:
 
 
 @dataclass(frozen=True)
+class ForeignKey:
+    """One foreign key: ``pairs`` are (child column, parent column) in key order."""
+
+    name: str
+    child: str
+    parent: str
+    pairs: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class SideTable:
+    """A table filled from another table's chunks (see the module docstring)."""
+
+    name: str
+    parent: str
+    key: tuple[tuple[str, str], ...]  # (side column, parent column)
+    payload: tuple[str, ...]  # side columns taken by name from the parent's chunk
+
+
+@dataclass(frozen=True)
 class Catalog:
     """The tables of schema public in the target database."""
 
     columns: dict[str, tuple[Column, ...]]
     partitioned: frozenset[str]
+    foreign_keys: tuple[ForeignKey, ...] = ()
 
     @classmethod
     def read(cls, conn: psycopg.Connection) -> Catalog:
-        """Read the catalog (one query)."""
+        """Read the catalog (two queries: columns, foreign keys)."""
         cols: dict[str, list[Column]] = {}
         parted: set[str] = set()
         for table, name, typ, not_null, generated, has_default, partitioned in conn.execute(
@@ -51,7 +81,34 @@ class Catalog:
             cols.setdefault(table, []).append(Column(name, typ, not_null, generated, has_default))
             if partitioned:
                 parted.add(table)
-        return cls({t: tuple(c) for t, c in cols.items()}, frozenset(parted))
+        fks: dict[str, ForeignKey] = {}
+        for con, child, ccol, parent, pcol in conn.execute(
+            read_sql("seed/foreign_keys.sql")  # type: ignore[arg-type]
+        ):
+            key = f"{child}.{con}"
+            old = fks.get(key, ForeignKey(con, child, parent, ()))
+            fks[key] = ForeignKey(con, child, parent, (*old.pairs, (ccol, pcol)))
+        return cls({t: tuple(c) for t, c in cols.items()}, frozenset(parted),
+                   tuple(fks.values()))
+
+    def side_tables(self, generated: Collection[str]) -> dict[str, tuple[SideTable, ...]]:
+        """Side tables by parent: tables not in ``generated`` keyed to one that is.
+
+        The parent is the generated table the side table's widest foreign key points at (for
+        email_bodies the composite key to email_history, not a plain one to organizations).
+        """
+        out: dict[str, list[SideTable]] = {}
+        for table, columns in self.columns.items():
+            if table in generated:
+                continue
+            fks = [fk for fk in self.foreign_keys if fk.child == table and fk.parent in generated]
+            if not fks:
+                continue
+            fk = max(fks, key=lambda f: (len(f.pairs), f.name))
+            keyed = {c for c, _ in fk.pairs}
+            payload = tuple(c.name for c in columns if c.name not in keyed and not c.generated)
+            out.setdefault(fk.parent, []).append(SideTable(table, fk.parent, fk.pairs, payload))
+        return {parent: tuple(sides) for parent, sides in out.items()}
 
 
 def _fits(series: pl.Series, column: Column) -> bool:
@@ -81,6 +138,27 @@ def fit(table: str, data: dict[str, Any], catalog: Catalog) -> pl.DataFrame:
             series = pl.Series(column.name, [None] * n, dtype=pl.String)
         out[column.name] = series
     return pl.DataFrame(out)
+
+
+def side_chunk(side: SideTable, data: dict[str, Any], catalog: Catalog) -> pl.DataFrame:
+    """The side table's rows for one chunk of its parent (rows with no payload are left out).
+
+    A payload column the parent's chunk does not carry is a schema the seeder does not know:
+    it is an error, not a silently empty table.
+    """
+    values: dict[str, Any] = {col: data[pcol] for col, pcol in side.key}
+    missing = [c for c in side.payload if c not in data]
+    if missing:
+        raise SchemaError(
+            f"seeder cannot fill {side.name}.{missing[0]}: {side.parent}'s generator has no "
+            "column of that name; teach workbench/seed/tables.py about it"
+        )
+    values.update({c: data[c] for c in side.payload})
+    frame = fit(side.name, values, catalog)
+    present = [c for c in side.payload if c in frame.columns]
+    if not present:
+        return frame
+    return frame.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in present]))
 
 
 def to_csv(frame: pl.DataFrame) -> bytes:

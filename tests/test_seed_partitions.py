@@ -1,0 +1,104 @@
+"""The seeder on the partitioned remediated variant (unit 0300), against a real PostgreSQL.
+
+Bodies live in email_bodies there: both variants must hold the same emails with the same
+bodies. And every seeded row must land in a monthly partition, never in DEFAULT, or the
+partitioning experiments measure nothing: checked by seeding each profile (small scale) and by
+comparing each profile's period with the partitions the unit made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from psycopg import sql
+
+from workbench import db
+from workbench.schema.variants import apply_variant
+from workbench.seed import list_profiles, load_profile, seed_database, stats
+from workbench.settings import Settings
+from workbench.sqlfiles import read_sql
+
+pytestmark = pytest.mark.db
+PARTITIONED = {"activities", "email_history", "email_bodies", "inventory_movements"}
+INLINE = sql.SQL("public.email_history AS b ON b.id = e.id")
+SPLIT = sql.SQL("public.email_bodies AS b ON b.email_id = e.id "
+                "AND b.organization_id = e.organization_id AND b.created_at = e.created_at")
+
+
+def bodies(settings: Settings, name: str, source: sql.Composable) -> tuple[int, str]:
+    """(emails with a body, digest of id, tenant, time and bodies) in database ``name``."""
+    with db.connection(settings, name) as conn:
+        stmt = sql.SQL(read_sql("seed/email_bodies_compare.sql")).format(bodies=source)  # type: ignore[arg-type]
+        row = conn.execute(stmt).fetchone()
+        assert row is not None
+        return int(row[0]), str(row[1])
+
+
+def test_both_variants_hold_the_same_email_bodies(settings: Settings) -> None:
+    names = {v: apply_variant(settings, v, database=f"{settings.prefix}_sb_{v}").database
+             for v in ("baseline", "remediated")}
+    reports = {v: seed_database(settings, n, "ci", workers=1) for v, n in names.items()}
+    base = bodies(settings, names["baseline"], INLINE)
+    split = bodies(settings, names["remediated"], SPLIT)
+    with db.connection(settings, names["remediated"]) as conn:
+        emails, stored = conn.execute(
+            "SELECT (SELECT count(*) FROM email_history), (SELECT count(*) FROM email_bodies)"
+        ).fetchone()  # type: ignore[misc]
+    assert base[0] > 0 and base[0] == reports["baseline"].tables["email_history"].rows
+    assert stored == split[0] == emails == base[0]  # one body row per email, every one joined
+    assert split == base  # same ids, tenants, times and bodies
+    assert reports["remediated"].tables["email_bodies"].rows == stored
+    assert "email_bodies" not in reports["baseline"].tables
+    assert reports["remediated"].unseeded_tables == []
+    assert reports["remediated"].default_partition_rows == dict.fromkeys(PARTITIONED, 0)
+    sizes = {v: stats.email_body_sizes(settings, n) for v, n in names.items()}
+    assert sizes["baseline"]["bodies"][0] == sizes["remediated"]["bodies"][0] == stored
+    assert sizes["baseline"]["median_html_kb"][0] == sizes["remediated"]["median_html_kb"][0]
+    for name in names.values():
+        db.drop_database(settings, name)
+
+
+@pytest.mark.parametrize("profile", ["demo", "premortem"])
+def test_no_profile_row_lands_in_a_default_partition(settings: Settings, profile: str) -> None:
+    name = apply_variant(settings, "remediated",
+                         database=f"{settings.prefix}_sd_{profile}").database
+    report = seed_database(settings, name, profile, scale=0.004, workers=1)
+    assert report.tables["activities"].rows > 0 and report.tables["email_bodies"].rows > 0
+    with db.connection(settings, name) as conn:
+        for table in sorted(PARTITIONED):
+            default = sql.Identifier("public", f"{table}_default")
+            count = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(default)).fetchone()
+            assert count == (0,), f"{profile}: {table} rows in DEFAULT"
+    assert report.default_partition_rows == dict.fromkeys(PARTITIONED, 0)
+    db.drop_database(settings, name)
+
+
+def test_every_profile_period_is_inside_the_monthly_partitions(
+        settings: Settings, remediated_db: str) -> None:
+    """Fails when the profiles' anchor ages out of 0300's window: move ``end`` forward then."""
+    with db.connection(settings, remediated_db) as conn:
+        bounds = {t: (lo, hi) for t, lo, hi, _ in
+                  conn.execute(read_sql("seed/partition_bounds.sql"))}  # type: ignore[arg-type]
+    assert set(bounds) == PARTITIONED
+    for name in list_profiles():
+        prof = load_profile(name)
+        # local (UTC+10) business days: events run from 10 h before the first UTC midnight
+        # to 14 h after the last one
+        first = dt.datetime.combine(prof.start, dt.time(), dt.UTC) - dt.timedelta(hours=10)
+        last = dt.datetime.combine(prof.end, dt.time(), dt.UTC) + dt.timedelta(hours=38)
+        for table, (lo, hi) in bounds.items():
+            assert lo <= first and last <= hi, f"{name} ({prof.start}..{prof.end}) vs {table}"
+
+
+def test_a_profile_names_end_or_start(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from workbench.errors import BadParameter
+
+    text = load_profile("ci").source.read_text()  # type: ignore[union-attr]
+    both = tmp_path / "both.toml"
+    both.write_text(text.replace("end = 2026-10-31", 'end = 2026-10-31\nstart = "2026-01-01"'))
+    with pytest.raises(BadParameter, match="either end"):
+        load_profile(both)
+    started = tmp_path / "started.toml"
+    started.write_text(text.replace("end = 2026-10-31", 'start = "2026-10-02"'))
+    assert load_profile(started).end == load_profile("ci").end == dt.date(2026, 10, 31)
