@@ -42,7 +42,8 @@ def _attempt(conn: psycopg.Connection, query: str, params: dict[str, Any]) -> di
 
 INVITE = ("INSERT INTO public.users (organization_id, email, name, role, status) "
           "VALUES (%(org)s, %(email)s, 'Probe Invitee', 'sales', 'invited') RETURNING id")
-INVITE_PLACEHOLDER = ("INSERT INTO public.users (organization_id, auth_id, email, name, role, status) "
+INVITE_PLACEHOLDER = ("INSERT INTO public.users "
+                      "(organization_id, auth_id, email, name, role, status) "
                       "VALUES (%(org)s, gen_random_uuid(), %(email)s, 'Probe Invitee', 'sales', "
                       "'invited') RETURNING id")
 
@@ -61,7 +62,7 @@ class AuthUserSync(Probe):
         ev: dict[str, Any] = {"invited_email": invited_as, "signup_email": invited_as.lower()}
         fn = conn.execute(read_sql("probes/auth_trigger_function.sql")).fetchone()
         if fn is None:
-            return Observation(None, "no trigger on auth.users calls a function: nothing to exercise")
+            return Observation(None, "no trigger on auth.users: there is no sync to exercise")
         ev["function"] = {"name": fn[0], "security_definer": fn[1], "config": fn[2],
                           "fixed_search_path": fn[3], "trigger": fn[4]}
         ev["auth_id_not_null"] = conn.execute(
