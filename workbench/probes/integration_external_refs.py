@@ -1,0 +1,108 @@
+"""RISK-INT-004/005/006: references to things outside the row's reach, and tokens that never die.
+
+* INT-004: ``email_history.campaign_id`` / ``template_id`` and the polymorphic pairs
+  (``activities.entity_type/entity_id``, ``inventory_movements.reference_type/reference_id``)
+  name records that no foreign key or CHECK vouches for. Read from the catalog: any ``*_id``
+  column with neither, apart from the two another risk owns.
+* INT-005: whether a Stripe customer still exists is a question for Stripe, not for the database;
+  the probe says so (not testable) and shows the column is unvalidated text.
+* INT-006: an API token created the way the application does (no ``expires_at``) is inserted in
+  a rolled-back transaction; present when it comes back with no expiry.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from psycopg.rows import dict_row
+
+from workbench.probes.base import Observation, Probe, ProbeContext
+from workbench.sqlfiles import read_sql
+
+OWNED_ELSEWHERE = {"organizations.stripe_customer_id": "RISK-INT-005",
+                   "users.auth_id": "RISK-INT-001"}
+
+
+def id_columns_without_fk(ctx: ProbeContext) -> list[dict[str, Any]]:
+    """Every ``*_id`` column of public no foreign key covers (organization_id excluded)."""
+    with ctx.conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(read_sql("probes/id_columns_without_fk.sql")).fetchall()  # type: ignore[arg-type]
+
+
+class IntegrationUnvalidatedIds(Probe):
+    """Campaign, template and polymorphic ids point at records nothing validates."""
+
+    risks: ClassVar[tuple[str, ...]] = ("RISK-INT-004",)
+    group: ClassVar[str] = "integration"
+
+    def observe(self, ctx: ProbeContext) -> Observation:
+        """List id columns with neither a foreign key nor a CHECK constraint."""
+        rows = id_columns_without_fk(ctx)
+        for r in rows:
+            r["owned_by"] = OWNED_ELSEWHERE.get(f"{r['table_name']}.{r['column_name']}")
+        loose = [r for r in rows if not r["owned_by"] and not r["check_constraints"]]
+        names = [f"{r['table_name']}.{r['column_name']}"
+                 + (" (polymorphic)" if r["polymorphic"] else "") for r in loose]
+        ev = {"id_columns_without_fk": rows, "unvalidated": names}
+        if loose:
+            return Observation(True, f"{len(loose)} id columns with no FK or CHECK: "
+                               + ", ".join(names), ev)
+        return Observation(False, "every *_id column has a foreign key or a CHECK", ev)
+
+
+class IntegrationStripeCustomerId(Probe):
+    """Whether an organization's Stripe customer still exists is only known to Stripe."""
+
+    risks: ClassVar[tuple[str, ...]] = ("RISK-INT-005",)
+    group: ClassVar[str] = "integration"
+
+    def observe(self, ctx: ProbeContext) -> Observation:
+        """Describe the column; the orphaning itself happens in a system out of reach."""
+        col = next((r for r in id_columns_without_fk(ctx)
+                    if (r["table_name"], r["column_name"]) == ("organizations",
+                                                               "stripe_customer_id")), None)
+        filled = ctx.conn.execute(
+            "SELECT count(*) FILTER (WHERE stripe_customer_id IS NOT NULL), count(*) "
+            "FROM public.organizations").fetchone() if col else None
+        ev = {"column": col, "organizations_with_id": filled[0] if filled else None,
+              "organizations": filled[1] if filled else None}
+        what = (f"organizations.stripe_customer_id is {col['type']} with "
+                f"{col['check_constraints']} CHECK constraints" if col
+                else "organizations.stripe_customer_id is not an unvalidated *_id column here")
+        return Observation(
+            None, f"a Stripe customer deleted in Stripe is invisible to the database; {what} "
+            "(a webhook or a periodic check against the Stripe API is the test)", ev)
+
+
+class IntegrationTokenExpiry(Probe):
+    """An API token created without an expiry never expires."""
+
+    risks: ClassVar[tuple[str, ...]] = ("RISK-INT-006",)
+    group: ClassVar[str] = "integration"
+
+    def observe(self, ctx: ProbeContext) -> Observation:
+        """Insert a token as the application would, read its expiry back; rolled back."""
+        conn = ctx.conn
+        col = conn.execute(
+            "SELECT a.attnotnull, pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a "
+            "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+            "WHERE a.attrelid = to_regclass('public.api_tokens') AND a.attname = 'expires_at'"
+        ).fetchone()
+        if col is None:
+            return Observation(None, "api_tokens.expires_at does not exist here")
+        live = conn.execute(
+            "SELECT count(*) FILTER (WHERE expires_at IS NULL), count(*) FROM public.api_tokens "
+            "WHERE revoked_at IS NULL").fetchone()
+        ev: dict[str, Any] = {"not_null": col[0], "default": col[1],
+                              "live_tokens_without_expiry": live[0] if live else 0,
+                              "live_tokens": live[1] if live else 0}
+        with conn.transaction(force_rollback=True):
+            expires = conn.execute(read_sql("probes/token_insert.sql")).fetchone()  # type: ignore[arg-type]
+        ev["inserted_token_expires_at"] = str(expires[0]) if expires and expires[0] else None
+        if ev["inserted_token_expires_at"] is None:
+            return Observation(
+                True, f"a token created without expires_at never expires (no default, "
+                f"nullable); {ev['live_tokens_without_expiry']} of {ev['live_tokens']} live "
+                "tokens have no expiry", ev)
+        return Observation(False, f"a new token gets an expiry ({ev['inserted_token_expires_at']})"
+                           , ev)
