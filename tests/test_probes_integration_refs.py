@@ -69,3 +69,9 @@ def test_token_expiry_both_ways(settings, baseline_db, scratch_db, connect, tmp_
     assert f.verdict == "mitigated", f.reason
     with db.connection(settings, name) as conn:  # the probe's token was rolled back
         assert conn.execute("SELECT count(*) FROM api_tokens").fetchone() == (0,)
+
+
+def test_token_expiry_mitigated_on_remediated(settings, remediated_db, tmp_path) -> None:
+    f = _run(IntegrationTokenExpiry, settings, remediated_db, "remediated", tmp_path)
+    assert f.verdict == "mitigated", f.reason
+    assert "90 days" in f.evidence["default"]

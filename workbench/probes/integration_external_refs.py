@@ -104,5 +104,7 @@ class IntegrationTokenExpiry(Probe):
                 True, f"a token created without expires_at never expires (no default, "
                 f"nullable); {ev['live_tokens_without_expiry']} of {ev['live_tokens']} live "
                 "tokens have no expiry", ev)
-        return Observation(False, f"a new token gets an expiry ({ev['inserted_token_expires_at']})"
-                           , ev)
+        return Observation(
+            False, f"a token created without expires_at gets one ({ev['default']}); "
+            f"{ev['live_tokens_without_expiry']} of {ev['live_tokens']} live tokens created "
+            "before still have none (backfill or revoke them)", ev)
