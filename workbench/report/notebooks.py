@@ -6,13 +6,31 @@ comes from the environment the kernel inherits, so an executed notebook never ho
 
 from __future__ import annotations
 
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jupyter_client.manager import AsyncKernelManager
+
 from workbench.errors import BadParameter, NotFound
 from workbench.paths import notebooks_dir, project_root
+
+
+class IPCKernelManager(AsyncKernelManager):
+    """Kernels talk over Unix sockets in a private temp folder, not loopback TCP.
+
+    Nothing on the machine can connect to the kernel, and ipykernel has no reason to print
+    its "running over TCP without encryption" warning into every report run.
+    """
+
+    socket_dir: Path = Path("/tmp")  # set per run by execute()
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("transport", "ipc")
+        kwargs.setdefault("ip", str(self.socket_dir / "kernel"))
+        super().__init__(**kwargs)
 
 
 @dataclass
@@ -78,11 +96,14 @@ def execute(path: Path, out_dir: Path, parameters: dict[str, Any]) -> NotebookRu
     output = out_dir / path.name
     started = time.perf_counter()
     run = NotebookRun(path.stem, "ok", 0.0, str(output))
+    sockets = tempfile.TemporaryDirectory(prefix="wb-kernel-")
+    IPCKernelManager.socket_dir = Path(sockets.name)
     try:
         papermill.execute_notebook(
             str(path), str(output), parameters=check_parameters(path, parameters),
             kernel_name="python3", progress_bar=False, log_output=False,
             cwd=str(project_root()),
+            kernel_manager_class=f"{__name__}.IPCKernelManager",
         )
     except PapermillExecutionError as exc:
         run.status = "failed"
@@ -91,6 +112,8 @@ def execute(path: Path, out_dir: Path, parameters: dict[str, Any]) -> NotebookRu
     except Exception as exc:  # kernel died, notebook unreadable: still a failed notebook
         run.status = "failed"
         run.error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+    finally:
+        sockets.cleanup()
     run.seconds = round(time.perf_counter() - started, 2)
     if output.exists():
         run.html = str(to_html(output))
