@@ -17,6 +17,7 @@ FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE con.contype = 'f'
+  AND NOT c.relispartition  -- partitions carry clones of the parent's keys: report the parent once
   AND n.nspname = ANY (current_setting('workbench.audit_schemas')::text[])
   AND NOT EXISTS (
       SELECT 1 FROM pg_index i

@@ -16,7 +16,8 @@ class IntegrityMissingConstraints(Probe):
             "WHERE k.conrelid = c.oid AND k.contype = 'c') FROM pg_class c "
             "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'organization_id' "
             "JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE c.relkind IN ('r', 'p') AND n.nspname = 'public' ORDER BY 1").fetchall()
+            "WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = 'public' "
+            "ORDER BY 1").fetchall()
         bare = [t for t, n in rows if n == 0]
         checked = len(rows) - len(bare)
         return Observation(bool(bare) and checked == 0,
