@@ -246,7 +246,6 @@ def round_trip(settings: Settings, database: str, *, target: str | None = None,
                 (keep_dir / "archive_toc.txt").write_text(scrub(toc, secrets))
             started = time.perf_counter()
             with db.connection(settings, name, autocommit=True) as conn:
-                conn.execute("ANALYZE")
                 restored_state = database_state(conn)
                 size = conn.execute("SELECT pg_database_size(current_database())").fetchone()
             trip.restored_bytes = int(size[0]) if size else 0
