@@ -1,14 +1,17 @@
 """Seeding throughput against the server's own raw COPY limit, measured in the same run.
 
     .venv/bin/python benchmarks/seed_throughput.py --profile demo [--variant baseline]
-        [--workers 2] [--scale 1] [--keep]
+        [--workers 2] [--scale 1] [--database NAME] [--keep]
 
-1. applies the variant to a private database (``<prefix>_bench_<variant>``) and seeds it,
+1. applies the variant to a private database (``--database``, default
+   ``<prefix>_bench_<variant>``; workbench-owned, dropped at the end unless ``--keep``) and
+   seeds it,
    sampling the RSS of the seeder and all its worker processes (peak = largest sum);
 2. dumps every table with binary COPY (not timed) and COPYs exactly those rows back, binary,
    into empty ``LIKE ... INCLUDING ALL`` copies (indexes included), one table at a time;
 3. prints rows/s and MB/s per table and the ratio raw COPY time / seeding time, overall and
-   per table (per-table seeding time = generation + COPY summed over workers).
+   per table (per-table seeding time = generation + COPY summed over workers), and the load
+   average before and after each half (other sessions on a 2-core machine skew every figure).
 
 Not a test: the figures go into benchmarks/README.md by hand.
 """
@@ -89,19 +92,34 @@ def main() -> None:
     parser.add_argument("--variant", default="baseline")
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--database", help="benchmark database (default <prefix>_bench_<variant>)")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument("--seed-only", action="store_true",
+                        help="skip the raw COPY half (checks a seeder change in half the time)")
     args = parser.parse_args()
 
     settings = Settings.load()
-    name = f"{settings.prefix}_bench_{args.variant}"
+    name = args.database or f"{settings.prefix}_bench_{args.variant}"
     apply_variant(settings, args.variant, database=name)
     sampler = RssSampler()
     sampler.start()
+    load = [os.getloadavg()]
     report = seed_database(settings, name, args.profile, scale=args.scale, workers=args.workers)
+    load.append(os.getloadavg())
     sampler.stop.set()
     sampler.join()
+    print(f"seeded {report.rows:,} rows in {report.wall_seconds:.1f}s (phases "
+          + ", ".join(f"{k} {v:.1f}s" for k, v in report.phases.items())
+          + f"); peak RSS {sampler.peak / 2**20:.0f} MB", flush=True)
+    if args.seed_only:
+        print("load average (1/5/15 min) before, after seeding: "
+              + "; ".join("/".join(f"{x:.2f}" for x in avg) for avg in load))
+        if not args.keep:
+            db.drop_database(settings, name)
+        return
     tables = sorted(report.tables, key=lambda t: -report.tables[t].rows)
     raw = raw_copy(settings, name, [t for t in tables if report.tables[t].rows])
+    load.append(os.getloadavg())
 
     print(f"\nprofile {args.profile} x{args.scale:g} on {args.variant}, workers "
           f"{report.workers}, server {settings.describe()}")
@@ -126,6 +144,8 @@ def main() -> None:
     print(f"ratio raw COPY time / seeding wall time: {raw_total / seeding:.2f}")
     print(f"peak RSS (seeder + workers, sampled): {sampler.peak / 2**20:.0f} MB; "
           f"cpu count {os.cpu_count()}")
+    print("load average (1/5/15 min) before seeding, after seeding, after raw COPY: "
+          + "; ".join("/".join(f"{x:.2f}" for x in avg) for avg in load))
     if not args.keep:
         db.drop_database(settings, name)
 

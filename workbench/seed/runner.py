@@ -9,6 +9,7 @@ so that the heavy tail does not leave one worker finishing alone.
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import resource
 import subprocess
@@ -38,6 +39,11 @@ from workbench.sqlfiles import read_sql
 Mode = Literal["refuse", "replace", "resume"]
 Progress = Callable[[str, int, int], None]
 SESSION = ("SET synchronous_commit = off", "SET session_replication_role = replica")
+# glibc malloc in worker processes: two arenas instead of 8 per core, and a fixed 4 MB mmap
+# threshold (the dynamic one climbs to 32 MB after the first big free, after which chunk-sized
+# buffers stay on the heap and fragment it). Measured on premortem's largest tenant: peak RSS
+# 298 -> 246 MB, wall time unchanged. Workers only: the coordinator may be someone's notebook.
+WORKER_ENV = {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": str(4 << 20)}
 
 
 class SeedFailed(WorkbenchError):
@@ -412,7 +418,7 @@ def _run_tenants(conninfo: str, prof: Profile, seed: int, catalog: Catalog,
     for tasks in split_tenants(todo, workers):
         proc = subprocess.Popen([sys.executable, "-m", "workbench.seed.worker"],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE)
+                                stderr=subprocess.PIPE, env={**os.environ, **WORKER_ENV})
         assert proc.stdin is not None
         proc.stdin.write(pickle.dumps((conninfo, prof, seed, catalog, tasks)))
         proc.stdin.close()
