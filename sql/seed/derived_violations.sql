@@ -5,11 +5,11 @@ FROM public.inventory WHERE quantity_available <> quantity_on_hand - quantity_al
 UNION ALL
 SELECT 'order_line_items.line_total', count(*)
 FROM public.order_line_items
-WHERE line_total <> round(quantity * unit_price, 2) - discount_amount + tax_amount
+WHERE line_total <> round(quantity * unit_price, 2) - discount_amount
 UNION ALL
 SELECT 'orders.subtotal', count(*)
 FROM public.orders o
-JOIN (SELECT order_id, sum(line_total - tax_amount) AS net, sum(tax_amount) AS tax
+JOIN (SELECT order_id, sum(line_total) AS net, sum(tax_amount) AS tax
       FROM public.order_line_items GROUP BY order_id) li ON li.order_id = o.id
 WHERE o.subtotal <> li.net OR o.tax_amount <> li.tax
 UNION ALL

@@ -12,8 +12,9 @@ Derived values (the rule the integrity checks test against):
 * order line: ``gross = round(quantity * unit_price)``,
   ``discount_amount = round(gross * discount_percent / 100)``, ``net = gross - discount_amount``,
   ``tax_amount = round(net * 10%)`` when ``tax_type = 'gst'`` else 0,
-  ``line_total = net + tax_amount``.
-* order: ``subtotal = sum(net)``, ``tax_amount = sum(line tax_amount)``,
+  ``line_total = net`` (the line's amount; tax stays in ``tax_amount``, as in quotes and in
+  unit 0120's rule ``subtotal = sum(line_total)``).
+* order: ``subtotal = sum(line_total)``, ``tax_amount = sum(line tax_amount)``,
   ``discount_amount = round(subtotal * discount_percent / 100)`` (0 without a discount),
   ``total = subtotal - discount_amount + tax_amount + shipping_amount``,
   ``balance_due = total - paid_amount``.
@@ -114,6 +115,15 @@ class Tenant:
     def org_id(self) -> str:
         """The organization's id."""
         return str(self.ids["organizations"][0])
+
+    def live_customers(self) -> np.ndarray:
+        """Customers not soft-deleted: the parents of new orders and opportunities.
+
+        A soft-deleted customer with live orders is a defect the audit counts
+        (live_children_of_deleted_parents); a clean seed has none, the anomaly plants them.
+        """
+        live = self.keep["customer_live"]
+        return live if len(live) else self.ids["customers"]
 
     def users(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """Active users, as authors of rows."""
@@ -429,7 +439,7 @@ def gen_opportunities(t: Tenant) -> Iterator[Chunk]:
     est = np.round(rng.lognormal(np.log(800_000), 1.1, size=n)).astype(np.int64)
     created = t.cal.times(rng, n)
     closed = np.isin(stage, ["won", "lost"])
-    cust = sample(rng, t.ids["customers"], n)
+    cust = sample(rng, t.live_customers(), n)
     ids = uuids(rng, n)
     t.ids["opportunities"] = ids
     t.keep["opp_customer"] = cust
@@ -531,7 +541,7 @@ def gen_orders(t: Tenant) -> Iterator[Chunk]:
     ids = uuids(rng, n)
     t.ids["orders"] = ids
     shipped = np.isin(status, ["shipped", "delivered"])
-    cust = sample(rng, t.ids["customers"], n)
+    cust = sample(rng, t.live_customers(), n)
     yield "orders", {
         **t.base(ids),
         "order_number": numbered("ORD-", n, 6),
@@ -568,7 +578,7 @@ def gen_orders(t: Tenant) -> Iterator[Chunk]:
         "unit_price": money(price),
         "discount_percent": nulls_where(disc_pct.astype(float), disc_pct == 0),
         "discount_amount": money(line_disc), "tax_type": tax_type, "tax_amount": money(line_tax),
-        "line_total": money(net + line_tax),
+        "line_total": money(net),
         "qty_picked": qty(np.where(done, quantity, 0)),
         "qty_shipped": qty(np.where(shipped[owner], quantity, 0)),
         "qty_delivered": qty(np.where(status[owner] == "delivered", quantity, 0)),
