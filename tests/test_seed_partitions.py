@@ -15,7 +15,7 @@ from psycopg import sql
 
 from workbench import db
 from workbench.schema.variants import apply_variant
-from workbench.seed import list_profiles, load_profile, seed_database, stats, table_checksums
+from workbench.seed import list_profiles, load_profile, seed_database, stats
 from workbench.settings import Settings
 from workbench.sqlfiles import read_sql
 
@@ -103,15 +103,3 @@ def test_a_profile_names_end_or_start(tmp_path) -> None:  # type: ignore[no-unty
     started.write_text(text.replace("end = 2026-10-31", 'start = "2026-10-02"'))
     assert load_profile(started).end == load_profile("ci").end == dt.date(2026, 10, 31)
 
-
-def test_partitioned_variant_is_deterministic_whatever_the_workers(settings: Settings) -> None:
-    name = apply_variant(settings, "remediated", database=f"{settings.prefix}_sdet").database
-    sums = []
-    for workers in (1, 2):
-        report = seed_database(settings, name, "ci", scale=5, workers=workers, mode="replace")
-        assert report.workers == workers
-        with db.connection(settings, name) as conn:
-            sums.append(table_checksums(conn))
-    assert sums[0] == sums[1]
-    assert sums[0]["email_bodies"][0] == sums[0]["email_history"][0] > 0
-    db.drop_database(settings, name)
