@@ -3,10 +3,7 @@
 Both variants are seeded with the ci profile twice: clean, and with every anomaly kind. Each data
 check must report zero on the clean seed and, with anomalies, exactly the number the seeder says
 it planted (zero where the remediated schema rejected the anomaly, or repaired it: unit 0170
-carries the planted customer soft delete to its orders). Two checks disagree with the current
-seeder on the clean seed; while they do, those cases xfail naming what the seeder must change,
-and the planted count is checked as the difference anomalous minus clean where that difference
-can show (not when every order is already counted on the clean seed).
+carries the planted customer soft delete to its orders).
 """
 
 from __future__ import annotations
@@ -36,16 +33,6 @@ ANOMALIES = {"cross_tenant_references": 3, "invalid_emails": 5, "malformed_jsonb
 DATA_CHECKS = [*CHECK_FOR.values(), "negative_amounts"]
 # anomalies the remediated schema accepts but undoes: the check must then count nothing new
 REPAIRED_ON_REMEDIATED = {"soft_deleted_parents": "0170 soft-deletes the customer's orders too"}
-SEEDER_DISAGREES = {
-    "order_totals_drift": "seeder writes order_line_items.line_total = net + tax and "
-                          "orders.subtotal = sum(net); the schema's (and unit 0120's, and the "
-                          "seeder's own quotes') rule is subtotal = sum(line_total), tax apart",
-    "live_children_of_deleted_parents": "seeder gives soft-deleted customers live orders and "
-                                        "opportunities (it samples customers without regard to "
-                                        "customers.deleted_at)",
-}
-
-
 def _counts(settings, variant: str, anomalies: dict[str, int] | None):
     name = f"{settings.prefix}_gt_{variant}_{'anom' if anomalies else 'clean'}"
     apply_variant(settings, variant, database=name)
@@ -76,8 +63,6 @@ def test_every_anomaly_was_planted_or_rejected(seeded):
 @pytest.mark.parametrize("check", DATA_CHECKS)
 def test_clean_seed_reports_zero(seeded, check):
     _, clean, _, _ = seeded
-    if check in SEEDER_DISAGREES and clean[check]:
-        pytest.xfail(f"seeder to change: {SEEDER_DISAGREES[check]}")
     assert clean[check] == 0
 
 
@@ -86,8 +71,4 @@ def test_anomalies_are_counted_exactly(seeded, check):
     variant, clean, anomalous, planted = seeded
     expected = sum(n for kind, n in planted.items() if CHECK_FOR[kind] == check
                    and not (variant == "remediated" and kind in REPAIRED_ON_REMEDIATED))
-    if check == "order_totals_drift" and clean[check]:
-        pytest.xfail(f"every order already counted; seeder to change: {SEEDER_DISAGREES[check]}")
-    assert anomalous[check] - clean[check] == expected, (check, anomalous, clean, planted)
-    if check not in SEEDER_DISAGREES:
-        assert anomalous[check] == expected
+    assert anomalous[check] == expected, (check, anomalous, clean, planted)

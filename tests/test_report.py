@@ -12,6 +12,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from psycopg.conninfo import make_conninfo
 
 from workbench.report.run import run_report
 from workbench.settings import Settings
@@ -25,7 +26,8 @@ SCHEMA_RISKS = ("RISK-INTEGRITY-001", "RISK-MT-001", "RISK-OPS-001")
 def run(settings, tmp_path_factory):
     """One report run of the schema notebook, through a DSN that carries a password."""
     results = tmp_path_factory.mktemp("results")
-    with_password = Settings(dsn=settings.server_conninfo() + f" password={SECRET}",
+    dsn = make_conninfo(settings.server_conninfo(), password=SECRET)
+    with_password = Settings(dsn=dsn,
                              prefix=settings.prefix, results_dir=results)
     return run_report(with_password, profile="ci", only=["00"])
 
