@@ -72,7 +72,8 @@ def test_executed_notebook_has_outputs_and_parameters(run) -> None:
     nb = nbformat.read(run.run_dir / "notebooks/00_schema_overview.ipynb", as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and "run_dir" in injected[0].source and SECRET not in injected[0].source
-    assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert any("image/png" in o.get("data", {}) for o in outputs), "the chart is not shown inline"
 
 
 @pytest.mark.browser

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+from matplotlib.figure import Figure
 
-# Headless by default (CI, papermill); Jupyter's inline backend still shows figures.
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure  # noqa: E402
+# No backend is forced here: in a notebook kernel the inline backend shows every figure, and
+# without a display (CLI, CI) matplotlib falls back to Agg by itself.
 
 
 def save(fig: Figure, run_dir: str | Path, name: str) -> Path:

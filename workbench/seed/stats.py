@@ -100,3 +100,23 @@ def profile_check(settings: Settings, database: str, profile: Profile) -> pl.Dat
     frame = pl.DataFrame(rows, schema=["measure", "profile", "seeded"], orient="row")
     return frame.with_columns(
         ((pl.col("seeded") - pl.col("profile")) / pl.col("profile")).alias("relative_error"))
+
+
+def ensure_seeded(settings: Settings, variant: str, profile: Profile) -> str:
+    """The variant's database, seeded with ``profile`` if it is still empty.
+
+    The report seeds before notebooks run; this is for interactive use in JupyterLab.
+    """
+    from workbench.errors import NotFound
+    from workbench.seed.runner import seed_database
+
+    database = settings.database_for(variant)
+    if not db.database_exists(settings, database):
+        raise NotFound(
+            f"database {database} does not exist: run workbench schema apply --variant {variant}"
+        )
+    with db.connection(settings, database) as conn:
+        empty = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM organizations)").fetchone()
+    if empty and empty[0]:
+        seed_database(settings, database, profile)
+    return database
