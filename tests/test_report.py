@@ -58,6 +58,11 @@ def test_scorecard_has_all_risks_and_schema_verdicts(run) -> None:
                "no-probe"}
     for r in risks.values():
         assert r["baseline"]["verdict"] in allowed and r["remediated"]["verdict"] in allowed
+        for variant in ("baseline", "remediated"):  # every verdict's evidence opens
+            if r[variant]["verdict"] != "no-probe":
+                assert r[variant]["evidence"], (r["id"], variant)
+                for rel in r[variant]["evidence"]:
+                    assert (run.run_dir / rel).is_file(), (r["id"], rel)
 
 
 def test_no_password_anywhere_in_the_bundle(run) -> None:

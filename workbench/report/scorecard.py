@@ -63,7 +63,9 @@ def _combine(variant: str, findings: list[Finding], run_dir: Path | None) -> Cel
     for verdict in _PRECEDENCE[variant]:
         chosen = [f for f in findings if f.verdict == verdict]
         if chosen:
-            paths = [p for f in findings for p in f.paths]
+            # every finding's own JSON (reason, numbers) first, then the files it names
+            paths = [f"findings/{f.probe}__{variant}.json" for f in findings]
+            paths += [p for f in findings for p in f.paths]
             if run_dir is not None:
                 paths = [_relative(p, run_dir) for p in paths]
             return Cell(str(verdict), "; ".join(f.reason for f in chosen), paths,
