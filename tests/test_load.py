@@ -8,11 +8,14 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
+from workbench.errors import BadParameter
 from workbench.load.histogram import Histogram, HistogramSet, bucket_floor, bucket_of
 from workbench.load.runner import LoadSpec, parse_duration, run_load
-from workbench.load.tenants import TenantDirectory, ensure_data, ensure_role
+from workbench.load.tenants import TenantDirectory, ensure_data, ensure_role, params_for
 from workbench.load.transactions import TRANSACTIONS
-from workbench.load.workload import ReadQuery, list_workloads, load_workload
+from workbench.load.workload import ReadQuery, is_read_query, list_workloads, load_workload
+from workbench.paths import sql_dir
+from workbench.queries import catalog, draw_parameters, draw_parameters_for
 from workbench.schema.variants import apply_variant
 from workbench.settings import Settings
 from workbench.sqlfiles import read_sql
@@ -54,6 +57,22 @@ def test_every_workload_names_real_queries_or_transactions() -> None:
     assert set(load_workload("write").tasks) <= set(mixed.tasks)
 
 
+
+def test_read_tasks_are_catalog_queries_by_name_and_catalog_writes_are_not() -> None:
+    cat = catalog()
+    own = {p.stem for p in (sql_dir() / "load" / "queries").glob("*.sql")}
+    assert not own & set(cat), "sql/load/queries/ duplicates catalog queries"
+    reads = {t for w in ("browse", "analytics") for t in load_workload(w).tasks}
+    assert len(reads & set(cat)) >= 10 and reads - set(cat) <= own
+    for name in reads & set(cat):
+        query = ReadQuery.load(name)
+        assert (query.sql, query.params) == (cat[name].sql, cat[name].params)
+    for name in (n for n, q in cat.items() if q.writes):
+        assert not is_read_query(name)
+        with pytest.raises(BadParameter):
+            ReadQuery.load(name)
+
+
 def test_durations_parse() -> None:
     assert parse_duration("5s") == 5 and parse_duration("2m") == 120
     assert parse_duration("500ms") == 0.5 and parse_duration("3") == 3
@@ -88,6 +107,36 @@ def test_tenant_context_puts_rls_in_force(load_settings: Settings) -> None:
         with conn.transaction():  # the role and tenant did not outlive the transaction
             user = conn.execute("SELECT current_user, current_setting('app.organization_id', true)")
             assert user.fetchone() in (("postgres", None), ("postgres", ""))
+
+
+
+@pytest.mark.db
+def test_each_tenant_draws_catalog_parameters_from_its_own_data(load_settings: Settings) -> None:
+    """Every tenant gets its own catalog values; every catalog read runs with them under RLS."""
+    conninfo = load_settings.conninfo(load_settings.database_for("baseline"))
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        large = draw_parameters(conn, tenants_wanted=("large",), windows=("recent",))[0]
+        org = str(large.values["org_id"])
+        mine = draw_parameters_for(conn, [org])[org]
+        assert mine.values == large.values and mine.tenant == org
+        directory = TenantDirectory.load(conn)
+        rng = random.Random(3)
+        reads = [ReadQuery.load(n) for n, q in catalog().items() if not q.writes]
+        for tenant in directory.tenants:
+            assert tenant.params["org_id"] == tenant.id and "customer_status" in tenant.params
+            for query in reads:
+                params = params_for(query.params, tenant, rng)
+                assert params.get("org_id", tenant.id) == tenant.id
+                with conn.transaction():
+                    conn.execute(read_sql("load/set_tenant.sql"),
+                                 {"role": "workbench_load", "org": tenant.id})
+                    conn.execute(query.sql, params).fetchall()  # type: ignore[arg-type]
+        big = max(directory.tenants, key=lambda t: t.size)
+        listed = ReadQuery.load("customer_list")
+        with conn.transaction():
+            conn.execute(read_sql("load/set_tenant.sql"), {"role": "workbench_load", "org": big.id})
+            rows = conn.execute(listed.sql, params_for(listed.params, big, rng)).fetchall()
+        assert rows, "the largest tenant's customer list (page 2) is empty"
 
 
 @pytest.mark.db

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -154,28 +154,59 @@ def draw_parameters(
         if tenant not in picks:
             raise BadParameter(f"unknown tenant {tenant!r}; choose from {', '.join(TENANTS)}")
         row = picks[tenant]
-        org = row["organization_id"]
         for window in windows:
             if window not in WINDOWS:
                 raise BadParameter(f"unknown window {window!r}; choose from {', '.join(WINDOWS)}")
-            since, until = _window(row["first_at"], row["last_at"], window, window_days)
-            args = {"org_id": org, "since": since, "until": until}
-            with conn.cursor(row_factory=dict_row) as cur:
-                drawn = cur.execute(
-                    read_sql("explain/draw_parameters.sql"), args  # type: ignore[arg-type]
-                ).fetchone() or {}
-            values: dict[str, Any] = {**args, **drawn, "page_size": page_size}
-            values["opportunity_id"] = values.get("opportunity_id") or values.get(
-                "any_opportunity_id"
-            )
-            values["session_cutoff"] = until - timedelta(days=window_days)
-            with conn.cursor() as cur:
-                cursor_row = cur.execute(
-                    read_sql("explain/keyset_cursor.sql"),  # type: ignore[arg-type]
-                    {"org_id": org, "customer_status": values.get("customer_status"),
-                     "page_size": page_size},
-                ).fetchone()
-            values["cursor_created_at"] = cursor_row[0] if cursor_row else datetime.max
-            values["cursor_id"] = cursor_row[1] if cursor_row else LAST_UUID
-            out.append(ParamSet(tenant, window, values))
+            out.append(_draw_one(conn, row, tenant, window, window_days, page_size))
+    return out
+
+
+def _draw_one(
+    conn: psycopg.Connection, row: dict[str, Any], tenant: str, window: str,
+    window_days: int, page_size: int,
+) -> ParamSet:
+    """One parameter set for the tenant in ``row`` (organization_id, first_at, last_at)."""
+    org = row["organization_id"]
+    since, until = _window(row["first_at"], row["last_at"], window, window_days)
+    args = {"org_id": org, "since": since, "until": until}
+    with conn.cursor(row_factory=dict_row) as cur:
+        drawn = cur.execute(
+            read_sql("explain/draw_parameters.sql"), args  # type: ignore[arg-type]
+        ).fetchone() or {}
+    values: dict[str, Any] = {**args, **drawn, "page_size": page_size}
+    values["opportunity_id"] = values.get("opportunity_id") or values.get("any_opportunity_id")
+    values["session_cutoff"] = until - timedelta(days=window_days)
+    with conn.cursor() as cur:
+        cursor_row = cur.execute(
+            read_sql("explain/keyset_cursor.sql"),  # type: ignore[arg-type]
+            {"org_id": org, "customer_status": values.get("customer_status"),
+             "page_size": page_size},
+        ).fetchone()
+    values["cursor_created_at"] = cursor_row[0] if cursor_row else datetime.max
+    values["cursor_id"] = cursor_row[1] if cursor_row else LAST_UUID
+    return ParamSet(tenant, window, values)
+
+
+def draw_parameters_for(
+    conn: psycopg.Connection,
+    organization_ids: list[str] | tuple[str, ...],
+    *,
+    window: str = "recent",
+    window_days: int = 30,
+    page_size: int = 50,
+) -> dict[str, ParamSet]:
+    """One parameter set per given organization (any tenant, not only the largest/smallest).
+
+    The same drawing as :func:`draw_parameters`, keyed by organization id (the set's ``tenant``
+    is the id). The load tests use it to give each simulated user its own tenant's values. A
+    tenant with no rows in the big tables gets a window ending now (its queries find nothing).
+    """
+    if window not in WINDOWS:
+        raise BadParameter(f"unknown window {window!r}; choose from {', '.join(WINDOWS)}")
+    spans = {str(r["organization_id"]): r for r in tenants(conn)}
+    now = datetime.now(UTC)
+    out: dict[str, ParamSet] = {}
+    for org in organization_ids:
+        row = spans.get(str(org)) or {"organization_id": org, "first_at": now, "last_at": now}
+        out[str(org)] = _draw_one(conn, row, str(org), window, window_days, page_size)
     return out

@@ -5,6 +5,10 @@ multi-tenant application's traffic and a uniform draw would over-weight the smal
 tenant's sample of ids is read once per process (bypassing RLS, as an admin would) and then only
 that tenant's ids are used in its requests, so queries see the same selectivity the application
 sees.
+
+Read tasks run the query catalog's queries (:mod:`workbench.queries`), so each tenant also gets
+one set of catalog parameter values drawn from its own data (:func:`draw_parameters_for`): its
+commonest statuses, a search word its names contain, a campaign, a keyset cursor, a time window.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import psycopg
 
 from workbench import db
 from workbench.errors import UnsafeOperation
+from workbench.queries import draw_parameters_for
 from workbench.settings import Settings
 from workbench.sqlfiles import read_sql
 
@@ -26,15 +31,24 @@ BYPASS_ROLE = "service_role"
 
 SEARCH_TERMS = ("Acme", "Bondi", "Coral", "Dingo", "Eucalypt", "Fern", "Pty")
 PRODUCT_TERMS = ("Panel", "Inverter", "Battery", "Cable")
+LOAD_WINDOW_DAYS = 90  # the catalog's time window for load: reports over a quarter
+LOAD_PAGE_SIZE = 25  # one page of a list screen
 
 
 @dataclass
 class Tenant:
-    """One organization: its id, its size and a sample of its ids per entity."""
+    """One organization: its id, its size, a sample of its ids per entity, catalog values.
+
+    ``params`` holds the tenant's drawn catalog values for everything not sampled in ``ids``
+    (sampled ids vary per request); each non-null one also appears in ``ids`` as a one-item list
+    of its text, so scripts that take a tenant's first value per parameter (the benchmark's
+    pgbench ``-D``) work on catalog queries too.
+    """
 
     id: str
     size: int
     ids: dict[str, list[str]] = field(default_factory=dict)
+    params: dict[str, object] = field(default_factory=dict)
 
     def pick(self, kind: str, rng: random.Random) -> str:
         """A random id of ``kind`` belonging to this tenant (a fresh uuid when it has none)."""
@@ -66,6 +80,16 @@ class TenantDirectory:
                         read_sql("load/tenant_samples.sql"), {"org": tenant.id, "seed": seed}
                     ).fetchall():
                         tenant.ids.setdefault(kind, []).append(value)
+                drawn = draw_parameters_for(
+                    conn, [t.id for t in tenants], window_days=LOAD_WINDOW_DAYS,
+                    page_size=LOAD_PAGE_SIZE,
+                )
+                for tenant in tenants:
+                    values = {**drawn[tenant.id].values, "org_id": tenant.id}
+                    tenant.params = {k: v for k, v in values.items() if k not in tenant.ids}
+                    for key, value in tenant.params.items():
+                        if value is not None:
+                            tenant.ids[key] = [str(value)]
         return cls(tenants)
 
     def draw(self, rng: random.Random) -> Tenant:
@@ -77,11 +101,17 @@ class TenantDirectory:
 
 
 def params_for(names: tuple[str, ...], tenant: Tenant, rng: random.Random) -> dict[str, object]:
-    """Values for a query's named parameters, drawn from the tenant's own ids."""
+    """Values for a query's named parameters, drawn from the tenant's own data.
+
+    Sampled ids vary per request; the tenant's drawn catalog values come next; the rest are
+    the load-specific parameters of ``sql/load/queries/``.
+    """
     out: dict[str, object] = {}
     for name in names:
-        if name == "org":
+        if name in ("org", "org_id"):
             out[name] = tenant.id
+        elif name in tenant.params:
+            out[name] = tenant.params[name]
         elif name == "term":
             out[name] = rng.choice(SEARCH_TERMS)
         elif name == "product_term":

@@ -10,8 +10,12 @@ A profile is ``loadtests/workloads/<name>.toml``::
     [include]                       # optional: other workloads, name -> share of traffic
     browse = 6
 
-A task name is a read query (``sql/load/queries/<name>.sql``) or a write transaction registered in
-:mod:`workbench.load.transactions`. Keeping mixes as data means a new workload is a file, not code.
+A task name is a read query or a write transaction registered in :mod:`workbench.load.transactions`.
+A read query is the query catalog's (:func:`workbench.queries.catalog`, ``sql/queries/``) when one
+has that name, so Locust reports it under its catalog name; ``sql/load/queries/`` holds only the
+few reads the catalog has no counterpart for (the primary-key lookup of the benchmarks, the
+``users`` list that meets the baseline's only policies). Catalog statements marked
+``writes: true`` are never read tasks. Keeping mixes as data means a new workload is a file.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from pathlib import Path
 
 from workbench.errors import BadParameter, NotFound
 from workbench.paths import project_root, sql_dir
+from workbench.queries import catalog
 
 PARAM_RE = re.compile(r"%\((\w+)\)s")
 
@@ -38,12 +43,17 @@ def list_workloads() -> list[str]:
 
 
 def query_path(name: str) -> Path | None:
-    """The SQL file of read query ``name`` (the load tests' own, else the shared catalog)."""
-    for folder in (sql_dir() / "load" / "queries", sql_dir() / "queries"):
-        path = folder / f"{name}.sql"
-        if path.is_file():
-            return path
-    return None
+    """The load tests' own SQL file for read query ``name`` (None when it has none)."""
+    path = sql_dir() / "load" / "queries" / f"{name}.sql"
+    return path if path.is_file() else None
+
+
+def is_read_query(name: str) -> bool:
+    """Whether ``name`` is a read task: a catalog query that does not write, or a load query."""
+    query = catalog().get(name)
+    if query is not None:
+        return not query.writes
+    return query_path(name) is not None
 
 
 @dataclass(frozen=True)
@@ -56,10 +66,15 @@ class ReadQuery:
 
     @classmethod
     def load(cls, name: str) -> ReadQuery:
-        """Read ``name``'s SQL file and find its named parameters."""
+        """The catalog query ``name`` (else the load tests' own) and its named parameters."""
+        query = catalog().get(name)
+        if query is not None:
+            if query.writes:
+                raise BadParameter(f"catalog query {name!r} writes; it cannot be a read task")
+            return cls(name, query.sql, query.params)
         path = query_path(name)
         if path is None:
-            raise NotFound(f"no query {name!r} in sql/load/queries/ or sql/queries/")
+            raise NotFound(f"no query {name!r} in the catalog (sql/queries/) or sql/load/queries/")
         text = path.read_text()
         return cls(name, text, tuple(dict.fromkeys(PARAM_RE.findall(text))))
 
@@ -116,9 +131,9 @@ def load_workload(name: str) -> Workload:
 
     workload = _parse(name)
     for task in workload.tasks:
-        if task not in TRANSACTIONS and query_path(task) is None:
+        if task not in TRANSACTIONS and not is_read_query(task):
             raise BadParameter(
-                f"workload {name!r}: task {task!r} is neither a query in sql/load/queries/ "
-                "nor a write transaction"
+                f"workload {name!r}: task {task!r} is neither a read query (the catalog's, "
+                "not marked writes, or sql/load/queries/) nor a write transaction"
             )
     return workload
