@@ -96,8 +96,10 @@ def report(
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=console, transient=True) as bar:
         task = bar.add_task("starting", total=None)
-        result = run_report(settings, profile=profile, only=notebook, parameters=params,
-                            remaining_probes=probes, progress=lambda msg: bar.update(task, description=msg))
+        result = run_report(
+            settings, profile=profile, only=notebook, parameters=params,
+            remaining_probes=probes, progress=lambda msg: bar.update(task, description=msg),
+        )
     _summary(result)
     failing = scorecard.gate(result.rows, fail_on, gate_variant) if fail_on else []
     for row in failing:
