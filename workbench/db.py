@@ -63,31 +63,42 @@ def connection(
         conn.close()
 
 
+def _state(conn: psycopg.Connection, name: str) -> tuple[bool, bool]:
+    """(exists, carries the workbench's ownership mark), in one catalog read."""
+    row = conn.execute(
+        "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+        (name,),
+    ).fetchone()
+    return row is not None, bool(row and row[0] and row[0].startswith(OWNER_MARK))
+
+
 def database_exists(settings: Settings, name: str) -> bool:
     """Whether ``name`` exists on the server."""
     with connection(settings, autocommit=True) as conn:
-        row = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
-        return row is not None
+        return _state(conn, name)[0]
 
 
 def is_owned(settings: Settings, name: str) -> bool:
     """Whether ``name`` carries the workbench's ownership mark."""
     with connection(settings, autocommit=True) as conn:
-        row = conn.execute(
-            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
-            (name,),
-        ).fetchone()
-    return bool(row and row[0] and row[0].startswith(OWNER_MARK))
+        return _state(conn, name)[1]
+
+
+def _refuse(name: str, action: str) -> UnsafeOperation:
+    return UnsafeOperation(
+        f"refusing to {action} database {name!r}: the workbench did not create it "
+        "(pass --allow-destroy if you mean it, or choose another --database)"
+    )
 
 
 def require_destroyable(settings: Settings, name: str, *, allow_destroy: bool, action: str) -> None:
     """Refuse ``action`` on an existing database the workbench did not create."""
-    if allow_destroy or not database_exists(settings, name) or is_owned(settings, name):
+    if allow_destroy:
         return
-    raise UnsafeOperation(
-        f"refusing to {action} database {name!r}: the workbench did not create it "
-        "(pass --allow-destroy if you mean it, or choose another --database)"
-    )
+    with connection(settings, autocommit=True) as conn:
+        exists, owned = _state(conn, name)
+    if exists and not owned:
+        raise _refuse(name, action)
 
 
 def create_database(settings: Settings, name: str, *, replace: bool, allow_destroy: bool) -> bool:
@@ -96,14 +107,14 @@ def create_database(settings: Settings, name: str, *, replace: bool, allow_destr
     With ``replace`` an existing database is dropped first, which needs ownership or
     ``allow_destroy``. Without it an existing owned database is kept as it is.
     """
-    exists = database_exists(settings, name)
-    if exists and not replace:
-        require_destroyable(settings, name, allow_destroy=allow_destroy, action="reuse")
-        return False
     with connection(settings, autocommit=True) as conn:
+        exists, owned = _state(conn, name)
+        if exists and not (owned or allow_destroy):
+            raise _refuse(name, "drop" if replace else "reuse")
+        if exists and not replace:
+            return False
         ident = sql.Identifier(name)
         if exists:
-            require_destroyable(settings, name, allow_destroy=allow_destroy, action="drop")
             conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(ident))
         conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(ident))
         conn.execute(
@@ -116,10 +127,12 @@ def create_database(settings: Settings, name: str, *, replace: bool, allow_destr
 
 def drop_database(settings: Settings, name: str, *, allow_destroy: bool = False) -> bool:
     """Drop ``name`` if it exists and is ours (or destruction is allowed)."""
-    if not database_exists(settings, name):
-        return False
-    require_destroyable(settings, name, allow_destroy=allow_destroy, action="drop")
     with connection(settings, autocommit=True) as conn:
+        exists, owned = _state(conn, name)
+        if not exists:
+            return False
+        if not (owned or allow_destroy):
+            raise _refuse(name, "drop")
         conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
     return True
 

@@ -1,11 +1,13 @@
 -- How one table is stored: partitioned or not, partitions, rows, heap/TOAST/index bytes and
 -- which columns it has (so inline bodies show). Input: table (name in public). For a partitioned
--- table the rows and bytes are the sums over its partitions (the parent itself holds nothing).
+-- table the rows and bytes are the sums over its partitions (the parent itself holds nothing);
+-- a plain table has no partition tree (pg_partition_tree returns nothing), so it is its own leaf.
 WITH tree AS (
     SELECT c.oid, c.reltuples, c.reltoastrelid
-    FROM pg_partition_tree(to_regclass('public.' || %(table)s)) AS t
-    JOIN pg_class c ON c.oid = t.relid
-    WHERE t.isleaf
+    FROM pg_class c
+    WHERE c.oid IN (SELECT t.relid FROM pg_partition_tree(to_regclass('public.' || %(table)s)) AS t
+                    WHERE t.isleaf)
+       OR (c.oid = to_regclass('public.' || %(table)s) AND c.relkind = 'r')
 )
 SELECT c.relkind::text AS relkind,
        (SELECT count(*) FROM pg_inherits i WHERE i.inhparent = c.oid) AS partitions,

@@ -91,20 +91,27 @@ def _default_detail(found: Found) -> str:
 class SqlCheck(BaseCheck):
     """A check written as one query in ``sql/audits/NNNN_name.sql``."""
 
-    id: str
-    title: str
-    severity: str
-    risks: tuple[str, ...]
-    kind: str
-    docs: str
-    source: str
-    order: int
+    static: CheckInfo
     query: str = field(repr=False)
+
+    @property
+    def id(self) -> str:
+        """The file name without its number."""
+        return self.static.id
+
+    @property
+    def kind(self) -> str:
+        """structural, data or migrations."""
+        return self.static.kind
+
+    @property
+    def order(self) -> int:
+        """The file's number."""
+        return self.static.order
 
     def info(self) -> CheckInfo:
         """The static description, from the file's header."""
-        return CheckInfo(self.id, self.title, self.severity, self.risks, self.kind, self.docs,
-                         self.source, self.order)
+        return self.static
 
     def find(self, conn: psycopg.Connection, ctx: AuditContext) -> Found:
         """Every row the query returns is one finding."""

@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 
 from workbench.audit.base import PythonCheck, SqlCheck
-from workbench.audit.model import KINDS, SEVERITIES
+from workbench.audit.model import KINDS, SEVERITIES, CheckInfo
 from workbench.errors import BadParameter, NotFound
 from workbench.paths import sql_dir
 
@@ -48,9 +48,15 @@ def _parse_sql(path: Path) -> SqlCheck:
     if severity not in SEVERITIES or kind not in KINDS or not docs or not fields.get("risks"):
         raise BadParameter(f"{path.name}: header needs a title line, severity, risks and kind")
     risks = tuple(r.strip() for r in fields["risks"].split(",") if r.strip())
-    return SqlCheck(id=name, title=docs[0], severity=severity, risks=risks, kind=kind,
-                    docs=" ".join(d for d in docs[1:] if d), source=str(path),
-                    order=int(number), query=text)
+    info = CheckInfo(name, docs[0], severity, risks, kind, " ".join(d for d in docs[1:] if d),
+                     str(path), int(number))
+    return SqlCheck(info, text)
+
+
+@cache
+def _sql_checks(folder: Path) -> tuple[SqlCheck, ...]:
+    """Parsed once per process: every probe and audit run asks the registry again."""
+    return tuple(_parse_sql(p) for p in sorted(folder.glob("*.sql")))
 
 
 @cache
@@ -70,7 +76,7 @@ def _python_checks() -> tuple[PythonCheck, ...]:
 
 def registry() -> dict[str, Check]:
     """Every check keyed by id, in run order (SQL by number, then Python checks by number)."""
-    checks: list[Check] = [_parse_sql(p) for p in sorted((sql_dir() / "audits").glob("*.sql"))]
+    checks: list[Check] = list(_sql_checks(sql_dir() / "audits"))
     checks.extend(_python_checks())
     out: dict[str, Check] = {}
     for check in sorted(checks, key=lambda c: c.order):

@@ -31,11 +31,7 @@ def _parse_parameters(raw: list[str] | None) -> dict[str, object]:
 
 
 def _summary(result: ReportResult) -> None:
-    counts: dict[str, dict[str, int]] = {}
-    for row in result.rows:
-        for variant, cell in row.variants.items():
-            counts.setdefault(variant, {}).setdefault(cell.verdict, 0)
-            counts[variant][cell.verdict] += 1
+    counts = scorecard.counts(result.rows)
     verdicts = sorted({v for c in counts.values() for v in c})
     table = Table(title=f"{len(result.rows)} risks")
     table.add_column("variant")

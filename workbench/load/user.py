@@ -101,12 +101,6 @@ def _add_arguments(parser: Any) -> None:
 
 
 @functools.cache
-def _with_context(sql_text: str) -> str:
-    """``set_tenant.sql`` and the query as one multi-statement text (one implicit transaction)."""
-    context = read_sql("load/set_tenant.sql").strip().rstrip(";")
-    return f"{context};\n{sql_text}"
-
-
 class ProcessState:
     """What the users of one Locust process share: settings, tenants, pool, histograms."""
 
@@ -313,7 +307,7 @@ class PostgresUser(User):
                     rows = len(conn.execute(query.sql, params).fetchall())  # type: ignore[arg-type]
                 elif not options.prepare:
                     cur = psycopg.ClientCursor(conn)
-                    cur.execute(_with_context(query.sql), {**params, **context})
+                    cur.execute(query.with_context, {**params, **context})
                     cur.nextset()
                     rows = len(cur.fetchall())
                 else:

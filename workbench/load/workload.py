@@ -23,11 +23,13 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from workbench.errors import BadParameter, NotFound
 from workbench.paths import project_root, sql_dir
 from workbench.queries import catalog
+from workbench.sqlfiles import read_sql
 
 PARAM_RE = re.compile(r"%\((\w+)\)s")
 
@@ -63,6 +65,13 @@ class ReadQuery:
     name: str
     sql: str
     params: tuple[str, ...]
+
+    @cached_property
+    def with_context(self) -> str:
+        """``set_tenant.sql`` and the query as one multi-statement text (one implicit
+        transaction), built once per query rather than on every request."""
+        context = read_sql("load/set_tenant.sql").strip().rstrip(";")
+        return f"{context};\n{self.sql}"
 
     @classmethod
     def load(cls, name: str) -> ReadQuery:

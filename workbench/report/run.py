@@ -156,9 +156,8 @@ def run_report(
     params = {"run_dir": str(run_dir), "profile": profile, **extra}
     runs: list[notebooks.NotebookRun] = []
     saved_env = dict(os.environ)
-    os.environ.update(settings.child_env())
-    if settings.dsn is None:
-        os.environ.pop("WORKBENCH_DSN", None)
+    os.environ.clear()
+    os.environ.update(settings.child_env())  # without WORKBENCH_DSN when embedded
     try:
         for path in paths:
             progress(f"notebook {path.stem}")
