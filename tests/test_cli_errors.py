@@ -71,3 +71,9 @@ def test_unknown_unit_and_variant(settings) -> None:
 def test_bad_database_name() -> None:
     r = workbench("schema", "units", "--database", "drop table;")
     assert_one_line_error(r, "must be letters, digits and underscores")
+
+
+def test_usage_errors_are_one_line() -> None:
+    assert_one_line_error(workbench("nosuch"), "No such command 'nosuch'", "workbench --help")
+    assert_one_line_error(workbench("seed", "--bogus"), "No such option: --bogus")
+    assert_one_line_error(workbench("seed", "--scale", "lots"), "Invalid value for '--scale'")
