@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import binascii
 import os
 import signal
 import subprocess
@@ -9,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import polars as pl
 import pytest
 from psycopg import sql
 
@@ -16,9 +18,10 @@ from workbench import db
 from workbench.errors import BadParameter, NotFound, UnsafeOperation
 from workbench.schema.fingerprint import fingerprint
 from workbench.schema.variants import apply_variant
-from workbench.seed import load_anomalies, load_profile, seed_database, table_checksums
+from workbench.seed import binary, load_anomalies, load_profile, seed_database, table_checksums
 from workbench.seed.tables import TABLES
 from workbench.seed.values import rng_for, uuids
+from workbench.seed.writer import Catalog
 from workbench.settings import Settings
 from workbench.sqlfiles import read_sql
 
@@ -111,15 +114,16 @@ def test_refuses_a_non_empty_database(seeded, settings) -> None:  # type: ignore
 
 
 @pytest.mark.parametrize("variant", ["baseline", "remediated"])
-def test_same_rows_whatever_the_workers(settings: Settings, variant: str) -> None:
+def test_same_rows_whatever_the_workers_or_copy_format(settings: Settings, variant: str) -> None:
     name = fresh(settings, variant, f"seed_det_{variant}")
     sums = []
-    for workers in (1, 2):
-        report = seed_database(settings, name, "ci", scale=5, workers=workers, mode="replace")
+    for workers, copy_format in ((1, "binary"), (2, "binary"), (2, "csv")):
+        report = seed_database(settings, name, "ci", scale=5, workers=workers, mode="replace",
+                               copy_format=copy_format)  # type: ignore[arg-type]
         assert report.workers == workers
         with db.connection(settings, name) as conn:
             sums.append(table_checksums(conn))
-    assert sums[0] == sums[1]
+    assert sums[0] == sums[1] == sums[2]
     if variant == "remediated":  # bodies in email_bodies, one per email, same on any worker
         assert sums[0]["email_bodies"][0] == sums[0]["email_history"][0] > 0
     other = seed_database(settings, name, "ci", seed=1, workers=1, mode="replace")
@@ -239,6 +243,43 @@ def test_cli_errors_are_one_line(settings: Settings) -> None:
         assert out.returncode == 2, out.stderr
         assert out.stderr.startswith("error: ") and text in out.stderr
         assert out.stderr.count("\n") == 1
+
+
+def test_a_column_type_without_binary_encoding_falls_back_to_csv(settings: Settings) -> None:
+    """user_sessions.ip_address as inet: binary COPY has no encoder for it, CSV parses it."""
+    name = fresh(settings, "baseline", "seed_inet")
+    with db.connection(settings, name, autocommit=True) as conn:
+        conn.execute("ALTER TABLE user_sessions ALTER ip_address TYPE inet USING ip_address::inet")
+        catalog = Catalog.read(conn)
+    assert not catalog.binary("user_sessions") and catalog.binary("activities")
+    report = seed_database(settings, name, "ci")
+    assert report.tables["user_sessions"].rows > 0
+    with db.connection(settings, name) as conn:
+        family = conn.execute("SELECT DISTINCT family(ip_address) FROM user_sessions").fetchall()
+    assert family == [(4,)]
+    db.drop_database(settings, name)
+
+
+def test_uuid_bytes_match_the_text_form() -> None:
+    import uuid
+
+    text = uuids(rng_for(0, 1, "t"), 500)
+    raw = binary.uuid_bytes(text).to_pylist()
+    assert raw == [uuid.UUID(u).bytes for u in text]
+    bad = text.copy()
+    bad[7] = bad[7][:-1] + "g"
+    with pytest.raises(binascii.Error):
+        binary.uuid_bytes(bad)
+
+
+def test_numeric_columns_round_to_their_scale_as_the_server_would() -> None:
+    money = pl.Series([19.99, 0.07, -1234.565, None])  # cents / 100, as floats
+    array = binary.column_array("numeric", 2, money, 4)
+    assert [str(v) if v is not None else None for v in array.to_pylist()] == [
+        "19.99", "0.07", "-1234.57", None]
+    assert binary.column_array("uuid", None, None, 3).null_count == 3
+    with pytest.raises(ValueError, match="no binary encoding for type 'inet'"):
+        binary.column_array("inet", None, ["10.0.0.1"], 1)
 
 
 def test_uuids_are_version_4_and_reproducible() -> None:

@@ -75,6 +75,8 @@ def seed(
     resume: Annotated[bool, _opt("--resume", "Finish an interrupted run.")] = False,
     anomalies: Annotated[Path | None, _opt("--anomalies", "TOML file: defect kind = count.",
                                            show_default=False)] = None,
+    copy_format: Annotated[str, _opt("--copy-format", "binary (where column types allow) or "
+                                     "csv.")] = "binary",
     manifest: Annotated[Path | None, _opt("--manifest", "Where to save the report (default "
                                           "results/seed/<database>.json).",
                                           show_default=False)] = None,
@@ -97,7 +99,8 @@ def seed(
                       console=console, transient=True) as bar:
             report = seed_database(settings, name, profile, scale=scale, seed=seed_value,
                                    workers=workers, mode=mode, anomalies=anomalies,
-                                   allow_destroy=allow_destroy, progress=_bar_progress(bar))
+                                   allow_destroy=allow_destroy, progress=_bar_progress(bar),
+                                   copy_format=copy_format)  # type: ignore[arg-type]
         console.print(_summary(report))
         stray = {t: n for t, n in report.default_partition_rows.items() if n}
         if stray:

@@ -32,11 +32,12 @@ from workbench.seed.anomalies import AnomalySpec, inject_anomalies, load_anomali
 from workbench.seed.profile import Profile, check_scale, load_profile
 from workbench.seed.tables import TABLES, Tenant, tenant_chunks
 from workbench.seed.values import Calendar, pools
-from workbench.seed.writer import Catalog, copy_frame, fit, side_chunk
+from workbench.seed.writer import Catalog, chunk_rows, copy_chunk, side_chunk
 from workbench.settings import Settings
 from workbench.sqlfiles import read_sql
 
 Mode = Literal["refuse", "replace", "resume"]
+CopyFormat = Literal["binary", "csv"]
 Progress = Callable[[str, int, int], None]
 SESSION = ("SET synchronous_commit = off", "SET session_replication_role = replica")
 # glibc malloc in worker processes: two arenas instead of 8 per core, and a fixed 4 MB mmap
@@ -55,7 +56,7 @@ class TableStats:
     """What seeding did to one table."""
 
     rows: int = 0
-    csv_bytes: int = 0
+    copy_bytes: int = 0
     seconds: float = 0.0
     size_bytes: int = 0
 
@@ -70,6 +71,7 @@ class SeedReport:
     seed: int
     workers: int
     mode: str
+    copy_format: str = "binary"
     tables: dict[str, TableStats] = field(default_factory=dict)
     phases: dict[str, float] = field(default_factory=dict)
     tenants_loaded: int = 0
@@ -108,11 +110,11 @@ def tenant_weights(profile: Profile) -> np.ndarray:
 
 
 def load_tenants(conninfo: str, profile: Profile, seed: int, catalog: Catalog,
-                 tasks: list[tuple[int, float]], report: Callable[[str, int], None] | None = None
-                 ) -> Iterator[tuple[int, dict[str, list[float]]]]:
+                 tasks: list[tuple[int, float]], report: Callable[[str, int], None] | None = None,
+                 *, use_binary: bool = True) -> Iterator[tuple[int, dict[str, list[float]]]]:
     """Generate and COPY each tenant in one transaction that also records it as done.
 
-    Yields ``(tenant, {table: [rows, csv_bytes, seconds]})`` after each commit.
+    Yields ``(tenant, {table: [rows, copy_bytes, seconds]})`` after each commit.
     """
     cal, value_pools = Calendar.of(profile), pools()
     sides = catalog.side_tables(TABLES)
@@ -128,19 +130,20 @@ def load_tenants(conninfo: str, profile: Profile, seed: int, catalog: Catalog,
                 for table, data in tenant_chunks(t):
                     if table not in catalog.columns:
                         continue
-                    frames = [(table, fit(table, data, catalog))]
-                    frames += [(side.name, side_chunk(side, data, catalog))
+                    chunks = [(table, data)]
+                    chunks += [(side.name, side_chunk(side, data, catalog))
                                for side in sides.get(table, ())]
-                    for name, frame in frames:
-                        nbytes = copy_frame(cur, name, frame)
+                    for name, chunk in chunks:
+                        nbytes = copy_chunk(cur, name, chunk, catalog, use_binary=use_binary)
+                        rows = chunk_rows(chunk)
                         now = time.perf_counter()
                         entry = stats.setdefault(name, [0, 0, 0.0])
-                        entry[0] += frame.height
+                        entry[0] += rows
                         entry[1] += nbytes
                         entry[2] += now - started
                         started = now
                         if report:
-                            report(name, frame.height)
+                            report(name, rows)
                 cur.execute("INSERT INTO _workbench.seed_tenants (tenant, rows) VALUES (%s, %s)",
                             (index, json.dumps({k: v[0] for k, v in stats.items()})))
             yield index, stats
@@ -288,24 +291,28 @@ def seed_database(
     anomalies: str | Path | dict[str, Any] | None = None,
     allow_destroy: bool = False,
     progress: Progress | None = None,
+    copy_format: CopyFormat = "binary",
 ) -> SeedReport:
     """Seed ``database`` (an applied variant) with ``profile``; the same inputs give the same rows.
 
     ``mode``: ``refuse`` a non-empty database, ``replace`` its rows, or ``resume`` an
     interrupted run of the same profile/scale/seed. ``progress(table, rows_added, planned)`` is
     called as chunks land (``planned`` is the expected total for the table, 0 when unknown).
+    ``copy_format``: ``binary`` (where a table's column types allow it; else CSV) or ``csv``.
     """
     check_scale(scale)
     if mode not in ("refuse", "replace", "resume"):
         raise BadParameter(f"mode must be refuse, replace or resume, got {mode!r}")
     if not isinstance(workers, int) or workers < 1:
         raise BadParameter(f"--workers must be a whole number >= 1, got {workers!r}")
+    if copy_format not in ("binary", "csv"):
+        raise BadParameter(f"--copy-format must be binary or csv, got {copy_format!r}")
     prof = load_profile(profile, scale) if not isinstance(profile, Profile) else (
         profile.scaled(scale) if scale != 1.0 else profile)
     spec = load_anomalies(anomalies) if anomalies is not None else None
     db.require_destroyable(settings, database, allow_destroy=allow_destroy, action="seed")
     started = time.perf_counter()
-    report = SeedReport(database, prof.name, prof.scale, seed, workers, mode)
+    report = SeedReport(database, prof.name, prof.scale, seed, workers, mode, copy_format)
     phase = time.perf_counter()
     with db.connection(settings, database, autocommit=True) as conn:
         catalog = Catalog.read(conn)
@@ -323,7 +330,7 @@ def seed_database(
     workers = report.workers = max(1, min(workers, sum(planned.values()) // 100_000))
     phase = time.perf_counter()
     _run_tenants(settings.conninfo(database), prof, seed, catalog, todo, workers, report,
-                 progress, planned)
+                 progress, planned, use_binary=copy_format == "binary")
     report.phases["load"] = time.perf_counter() - phase
 
     phase = time.perf_counter()
@@ -393,7 +400,7 @@ def split_tenants(todo: list[tuple[int, float]], workers: int) -> list[list[tupl
 
 def _run_tenants(conninfo: str, prof: Profile, seed: int, catalog: Catalog,
                  todo: list[tuple[int, float]], workers: int, report: SeedReport,
-                 progress: Progress | None, planned: dict[str, int]) -> None:
+                 progress: Progress | None, planned: dict[str, int], *, use_binary: bool) -> None:
     lock = threading.Lock()
 
     def record(stats: dict[str, list[float]]) -> None:
@@ -402,7 +409,7 @@ def _run_tenants(conninfo: str, prof: Profile, seed: int, catalog: Catalog,
             for table, (rows, nbytes, secs) in stats.items():
                 s = report.tables.setdefault(table, TableStats())
                 s.rows += int(rows)
-                s.csv_bytes += int(nbytes)
+                s.copy_bytes += int(nbytes)
                 s.seconds += secs
 
     def tick(table: str, rows: int) -> None:
@@ -411,7 +418,8 @@ def _run_tenants(conninfo: str, prof: Profile, seed: int, catalog: Catalog,
                 progress(table, rows, planned.get(table, 0))
 
     if workers == 1 or len(todo) <= 1:
-        for _index, stats in load_tenants(conninfo, prof, seed, catalog, todo, tick):
+        for _index, stats in load_tenants(conninfo, prof, seed, catalog, todo, tick,
+                                          use_binary=use_binary):
             record(stats)
         return
     procs = []
@@ -420,7 +428,7 @@ def _run_tenants(conninfo: str, prof: Profile, seed: int, catalog: Catalog,
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, env={**os.environ, **WORKER_ENV})
         assert proc.stdin is not None
-        proc.stdin.write(pickle.dumps((conninfo, prof, seed, catalog, tasks)))
+        proc.stdin.write(pickle.dumps((conninfo, prof, seed, catalog, tasks, use_binary)))
         proc.stdin.close()
         procs.append(proc)
 

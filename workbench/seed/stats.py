@@ -82,8 +82,8 @@ def profile_check(settings: Settings, database: str, profile: Profile) -> pl.Dat
     growth = 1.0 + profile.growth * days / max(profile.days - 1, 1)
     day_w = week * growth
     weekend = day_w[[(first + d) % 7 >= 5 for d in days]].sum() / day_w.sum()
-    seeded_weekend = (daily.filter(pl.col("day").dt.weekday() >= 6)["activities"].sum()
-                      / max(daily["activities"].sum(), 1))
+    seeded_weekend = (float(daily.filter(pl.col("day").dt.weekday() >= 6)["activities"].sum())
+                      / max(float(daily["activities"].sum()), 1.0))
     lo, hi = profile.business_hours
     business_w = (hi - lo) / ((hi - lo) + (24 - (hi - lo)) * profile.after_hours)
     seeded_business = hours.filter(pl.col("local_hour").is_between(lo, hi - 1))["share"].sum()

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import pickle
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -64,7 +65,7 @@ def hex_tokens(rng: np.random.Generator, n: int, nbytes: int) -> np.ndarray:
     return hexed.view(f"S{nbytes * 2}").ravel().astype(f"U{nbytes * 2}")
 
 
-def pick(rng: np.random.Generator, options: dict[str, float], n: int) -> np.ndarray:
+def pick(rng: np.random.Generator, options: Mapping[str, float], n: int) -> np.ndarray:
     """``n`` labels drawn with the given weights (name -> weight)."""
     names = np.array(list(options))
     weights = np.array(list(options.values()), dtype=float)

@@ -18,12 +18,13 @@ def main() -> None:
     """Load the tenants of the job on stdin, reporting on stdout."""
     from workbench.seed.runner import load_tenants
 
-    conninfo, profile, seed, catalog, tasks = pickle.loads(sys.stdin.buffer.read())
+    conninfo, profile, seed, catalog, tasks, use_binary = pickle.loads(sys.stdin.buffer.read())
 
     def report(table: str, rows: int) -> None:
         print(f"P {table} {rows}", flush=True)
 
-    for index, stats in load_tenants(conninfo, profile, seed, catalog, tasks, report):
+    for index, stats in load_tenants(conninfo, profile, seed, catalog, tasks, report,
+                                     use_binary=use_binary):
         print("D " + json.dumps({"tenant": index, "stats": stats}), flush=True)
 
 

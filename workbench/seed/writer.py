@@ -1,10 +1,12 @@
-"""From generated columns to ``COPY ... FROM STDIN (FORMAT csv)``, adapted to the target.
+"""From generated columns to ``COPY ... FROM STDIN``, adapted to the target.
 
 The writer reads the target database's catalog once and fits each chunk to it: generated
 columns are left to PostgreSQL, columns the variant does not have are dropped, and a value
 whose meaning the column type cannot hold becomes NULL (the baseline's uuid-typed contact flags
 cannot store a boolean, so they stay NULL there, exactly as the application would leave them).
-CSV built by polars from whole columns measured at ~97% of the server's own COPY rate.
+Chunks go as binary COPY (:mod:`workbench.seed.binary`) where every column type of the table
+has a binary encoding, else as CSV written by polars from whole columns; both give the same
+rows (a test compares checksums).
 
 Side tables: a variant may move some of a table's columns into a table of their own (unit
 0300 moves email bodies into ``email_bodies``, keyed by ``(organization_id, email_id,
@@ -22,11 +24,13 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import polars as pl
 import psycopg
 from psycopg import sql
 
 from workbench.errors import SchemaError
+from workbench.seed import binary
 from workbench.sqlfiles import read_sql
 
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S%.6f+00"
@@ -41,6 +45,8 @@ class Column:
     not_null: bool
     generated: bool
     has_default: bool
+    base: str = ""  # base type as binary COPY sees it: 'uuid', 'numeric', 'enum', ...
+    scale: int | None = None  # declared scale of a numeric column
 
 
 @dataclass(frozen=True)
@@ -76,10 +82,10 @@ class Catalog:
         """Read the catalog (two queries: columns, foreign keys)."""
         cols: dict[str, list[Column]] = {}
         parted: set[str] = set()
-        for table, name, typ, not_null, generated, has_default, partitioned in conn.execute(
-            read_sql("seed/columns.sql")  # type: ignore[arg-type]
-        ):
-            cols.setdefault(table, []).append(Column(name, typ, not_null, generated, has_default))
+        for (table, name, typ, not_null, generated, has_default, partitioned, base,
+             scale) in conn.execute(read_sql("seed/columns.sql")):  # type: ignore[arg-type]
+            cols.setdefault(table, []).append(
+                Column(name, typ, not_null, generated, has_default, base, scale))
             if partitioned:
                 parted.add(table)
         fks: dict[str, ForeignKey] = {}
@@ -91,6 +97,10 @@ class Catalog:
             fks[key] = ForeignKey(con, child, parent, (*old.pairs, (ccol, pcol)))
         return cls({t: tuple(c) for t, c in cols.items()}, frozenset(parted),
                    tuple(fks.values()))
+
+    def binary(self, table: str) -> bool:
+        """Whether ``table`` can be written with binary COPY (every column type encodable)."""
+        return binary.encodable([c.base for c in self.columns[table] if not c.generated])
 
     def side_tables(self, generated: Collection[str]) -> dict[str, tuple[SideTable, ...]]:
         """Side tables by parent: tables not in ``generated`` keyed to one that is.
@@ -112,16 +122,24 @@ class Catalog:
         return {parent: tuple(sides) for parent, sides in out.items()}
 
 
-def _fits(series: pl.Series, column: Column) -> bool:
-    if series.dtype == pl.Boolean:
-        return column.type == "boolean"
-    return True
+def _is_flag(value: Any) -> bool:
+    if isinstance(value, np.ndarray):
+        return value.dtype == np.bool_
+    return isinstance(value, pl.Series) and value.dtype == pl.Boolean
 
 
-def fit(table: str, data: dict[str, Any], catalog: Catalog) -> pl.DataFrame:
-    """The chunk as a frame whose columns are exactly what COPY will send to ``table``."""
-    n = max((len(v) for v in data.values() if v is not None), default=0)
-    out: dict[str, pl.Series] = {}
+def chunk_rows(data: dict[str, Any]) -> int:
+    """Rows in a chunk (its longest column; None stands for a column of NULLs)."""
+    return max((len(v) for v in data.values() if v is not None), default=0)
+
+
+def targets(table: str, data: dict[str, Any], catalog: Catalog) -> list[tuple[Column, Any]]:
+    """The columns COPY will send to ``table``, each with its values (None: all NULL).
+
+    Generated columns and columns the chunk has no values for are left to the server; a
+    NOT NULL column without a default and without values is a schema the seeder does not know.
+    """
+    out = []
     for column in catalog.columns[table]:
         if column.generated:
             continue
@@ -133,16 +151,24 @@ def fit(table: str, data: dict[str, Any], catalog: Catalog) -> pl.DataFrame:
                     "no default): teach workbench/seed/tables.py about this column"
                 )
             continue
-        series = pl.Series(column.name, [None] * n) if value is None else pl.Series(column.name,
-                                                                                     value)
-        if not _fits(series, column):
-            series = pl.Series(column.name, [None] * n, dtype=pl.String)
-        out[column.name] = series
+        if _is_flag(value) and column.base != "bool":
+            value = None  # a flag whose column type cannot hold a boolean stays NULL
+        out.append((column, value))
+    return out
+
+
+def fit(table: str, data: dict[str, Any], catalog: Catalog) -> pl.DataFrame:
+    """The chunk as a frame whose columns are exactly what COPY will send to ``table``."""
+    n = chunk_rows(data)
+    out: dict[str, pl.Series] = {}
+    for column, value in targets(table, data, catalog):
+        out[column.name] = (pl.Series(column.name, [None] * n) if value is None
+                            else pl.Series(column.name, value))
     return pl.DataFrame(out)
 
 
-def side_chunk(side: SideTable, data: dict[str, Any], catalog: Catalog) -> pl.DataFrame:
-    """The side table's rows for one chunk of its parent (rows with no payload are left out).
+def side_chunk(side: SideTable, data: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+    """The side table's chunk made from its parent's chunk (rows with no payload left out).
 
     A payload column the parent's chunk does not carry is a schema the seeder does not know:
     it is an error, not a silently empty table.
@@ -157,9 +183,9 @@ def side_chunk(side: SideTable, data: dict[str, Any], catalog: Catalog) -> pl.Da
     values.update({c: data[c] for c in side.payload})
     frame = fit(side.name, values, catalog)
     present = [c for c in side.payload if c in frame.columns]
-    if not present:
-        return frame
-    return frame.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in present]))
+    if present:
+        frame = frame.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in present]))
+    return {name: frame[name] for name in frame.columns}
 
 
 def to_csv(frame: pl.DataFrame) -> memoryview:
@@ -174,14 +200,33 @@ def to_csv(frame: pl.DataFrame) -> memoryview:
     return buf.getbuffer()
 
 
-def copy_frame(cur: psycopg.Cursor, table: str, frame: pl.DataFrame) -> int:
-    """COPY one frame into ``table``; returns the CSV size in bytes."""
-    payload = to_csv(frame)
-    stmt = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(
-        sql.Identifier("public", table), sql.SQL(", ").join(map(sql.Identifier, frame.columns))
+def encode_chunk(table: str, data: dict[str, Any], catalog: Catalog, *, use_binary: bool = True
+                 ) -> tuple[list[str], str, bytes | memoryview]:
+    """(columns, COPY format, payload) for one chunk of ``table``.
+
+    Binary where the table allows it and ``use_binary``, else CSV.
+    """
+    if use_binary and catalog.binary(table):
+        n = chunk_rows(data)
+        cols = targets(table, data, catalog)
+        arrays = [binary.column_array(c.base, c.scale, v, n) for c, v in cols]
+        names = [c.name for c, _ in cols]
+        return names, "binary", binary.encode(names, [c.base for c, _ in cols], arrays)
+    frame = fit(table, data, catalog)
+    return frame.columns, "csv", to_csv(frame)
+
+
+def copy_chunk(cur: psycopg.Cursor, table: str, data: dict[str, Any], catalog: Catalog, *,
+               use_binary: bool = True) -> int:
+    """COPY one chunk into ``table``; returns the payload's size in bytes."""
+    names, fmt, payload = encode_chunk(table, data, catalog, use_binary=use_binary)
+    stmt = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT {})").format(
+        sql.Identifier("public", table), sql.SQL(", ").join(map(sql.Identifier, names)),
+        sql.SQL(fmt),
     )
     with cur.copy(stmt) as copy:
         copy.write(payload)
-    size = payload.nbytes
-    payload.release()
+    size = len(payload) if isinstance(payload, bytes) else payload.nbytes
+    if isinstance(payload, memoryview):
+        payload.release()
     return size

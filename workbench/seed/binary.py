@@ -1,0 +1,131 @@
+"""Binary COPY from columns: a chunk's columns as Arrow arrays, encoded by pgpq.
+
+Why binary: with ``FORMAT csv`` the server parses every uuid, timestamp and number from text,
+and that parsing, not the client, bounded the load. In binary format a uuid is 16 bytes the
+server copies and a timestamptz is 8. pgpq (Arrow -> PostgreSQL's binary COPY format, in Rust)
+does the encoding; the columns reach Arrow without a Python loop per row: polars series
+convert without copying, and uuid strings become 16 bytes through a lookup table over their
+UCS-4 code points.
+
+Binary COPY carries no type information: each field must be exactly what the column type's
+receive function reads (an int4 column rejects 8 bytes). So the arrays are built from the
+catalog's base type of each column, and a table with a column type this module does not know
+(inet, arrays, ranges, ...) is written as CSV instead (:func:`encodable`).
+"""
+
+from __future__ import annotations
+
+import binascii
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+from pgpq import ArrowToPostgresBinaryEncoder
+from pgpq import encoders as pgpq_encoders
+from pgpq.schema import Jsonb
+
+TEXT_TYPES = frozenset({"text", "varchar", "bpchar", "enum", "json", "jsonb"})
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "uuid": pa.binary(16),
+    "bool": pa.bool_(),
+    "int2": pa.int16(),
+    "int4": pa.int32(),
+    "int8": pa.int64(),
+    "float4": pa.float32(),
+    "float8": pa.float64(),
+    "date": pa.date32(),
+    "timestamp": pa.timestamp("us"),
+    "timestamptz": pa.timestamp("us", tz="UTC"),
+    **{t: pa.large_string() for t in TEXT_TYPES},
+}
+STRING_BUILDERS: dict[pa.DataType, Any] = {
+    pa.string(): pgpq_encoders.StringEncoderBuilder,
+    pa.large_string(): pgpq_encoders.LargeStringEncoderBuilder,
+    pa.string_view(): pgpq_encoders.StringViewEncoderBuilder,
+}
+_UUID_GROUPS = ((0, 8), (9, 13), (14, 18), (19, 23), (24, 36))  # hex digits between dashes
+
+
+def arrow_type(base: str, scale: int | None = None) -> pa.DataType | None:
+    """The Arrow type whose pgpq encoding a column of ``base`` type receives (None: unknown)."""
+    if base == "numeric":
+        return pa.decimal128(38, 3 if scale is None else scale)
+    return ARROW_TYPES.get(base)
+
+
+def encodable(bases: Sequence[str]) -> bool:
+    """Whether every column type of a table has a binary encoding here."""
+    return all(arrow_type(b) is not None for b in bases)
+
+
+def uuid_bytes(values: np.ndarray) -> pa.Array:
+    """36-character uuid strings (numpy ``U36``) as 16-byte binary, without a row loop.
+
+    A ``U36`` array is 36 UCS-4 code points per row, little-endian: the first byte of each is
+    the ASCII character. The 32 hex digits of all rows, gathered into one buffer, decode in
+    one ``unhexlify`` call (37 ns per uuid, against 108 for a nibble lookup table in numpy);
+    a character that is not a hex digit raises instead of writing a wrong id.
+    """
+    n = len(values)
+    chars = np.ascontiguousarray(values, dtype="<U36").view(np.uint8).reshape(n, 144)[:, 0::4]
+    digits = np.concatenate([chars[:, a:b] for a, b in _UUID_GROUPS], axis=1)
+    raw = binascii.unhexlify(digits.tobytes())
+    return pa.Array.from_buffers(pa.binary(16), n, [None, pa.py_buffer(raw)])
+
+
+def _uuid_series(series: pl.Series) -> pa.Array:
+    hexed = series.cast(pl.String).str.replace_all("-", "", literal=True).str.decode("hex")
+    return hexed.to_arrow().cast(pa.binary(16))
+
+
+def _numeric(series: pl.Series, typ: pa.Decimal128Type) -> pa.Array:
+    """Floats (money as cents / 100, quantities as thousandths / 1000) as exact decimals.
+
+    The same value the CSV path stores: CSV writes 3 decimals and the server rounds those to
+    the column's scale, half away from zero; here in integers.
+    """
+    milli = (series.cast(pl.Float64) * 1000).round(0).cast(pl.Int64)
+    if typ.scale >= 3:
+        unscaled = milli * 10 ** (typ.scale - 3)
+    else:
+        step = 10 ** (3 - typ.scale)
+        unscaled = (milli.abs() + step // 2) // step * milli.sign()
+    return unscaled.to_arrow().cast(pa.decimal128(38, 0)).view(typ)
+
+
+def column_array(base: str, scale: int | None, value: Any, n: int) -> pa.Array:
+    """One column's values (numpy array, polars series or None) as the Arrow array to encode."""
+    typ = arrow_type(base, scale)
+    if typ is None:
+        raise ValueError(f"no binary encoding for type {base!r}")
+    if value is None:
+        return pa.nulls(n, typ)
+    if base == "uuid" and isinstance(value, np.ndarray) and value.dtype == np.dtype("U36"):
+        return uuid_bytes(value)
+    series = value if isinstance(value, pl.Series) else pl.Series(value)
+    if series.dtype == pl.Null or series.null_count() == len(series):
+        return pa.nulls(len(series), typ)
+    if base == "uuid":
+        return _uuid_series(series)
+    if base == "numeric":
+        return _numeric(series, typ)
+    if base in TEXT_TYPES:
+        return series.cast(pl.String).to_arrow()
+    return series.to_arrow().cast(typ)
+
+
+def encode(names: Sequence[str], bases: Sequence[str], arrays: Sequence[pa.Array]) -> bytes:
+    """A whole ``COPY ... FROM STDIN (FORMAT binary)`` payload: header, rows, trailer."""
+    fields = [pa.field(name, array.type) for name, array in zip(names, arrays, strict=True)]
+    builders = {}
+    for field, base in zip(fields, bases, strict=True):
+        if base == "jsonb":  # jsonb's binary form is a version byte, then the text
+            builders[field.name] = STRING_BUILDERS[field.type].new_with_output(field, Jsonb())
+        else:
+            builders[field.name] = ArrowToPostgresBinaryEncoder.infer_encoder(field)
+    schema = pa.schema(fields)
+    encoder = ArrowToPostgresBinaryEncoder.new_with_encoders(schema, builders)
+    batch = pa.RecordBatch.from_arrays(list(arrays), schema=schema)
+    return encoder.write_header() + encoder.write_batch(batch) + encoder.finish()
