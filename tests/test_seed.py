@@ -300,7 +300,7 @@ def test_seeded_distributions_match_the_profile(seeded, settings) -> None:  # ty
 
     _, name, _, _, _ = seeded
     check = stats.profile_check(settings, name, load_profile("ci"))
-    assert check.height == 5
+    assert check.height == 6
     assert check["relative_error"].abs().max() < 0.15
     sizes = stats.table_sizes(settings, name)
     assert sizes.filter(sizes["row_count"] == 0).is_empty()

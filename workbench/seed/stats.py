@@ -70,7 +70,7 @@ def profile_check(settings: Settings, database: str, profile: Profile) -> pl.Dat
     """Seeded distributions next to what the profile asks for, with the relative error.
 
     Checks: event volumes per table, the largest tenant's share (skew), the weekend share
-    (weekday weights) and the business-hours share (hour weights).
+    (weekday weights), the business-hours share (hour weights) and the median email body.
     """
     weights = tenant_weights(profile)
     sizes = tenant_sizes(settings, database)
@@ -96,6 +96,8 @@ def profile_check(settings: Settings, database: str, profile: Profile) -> pl.Dat
          float(sizes["activities"][0] / max(sizes["activities"].sum(), 1))),
         ("weekend share", float(weekend), float(seeded_weekend)),
         ("business-hours share", business_w, float(seeded_business)),
+        ("email body median KB", profile.text["email_body_kb"],
+         float(email_body_sizes(settings, database)["median_html_kb"][0] or 0.0)),
     ]
     frame = pl.DataFrame(rows, schema=["measure", "profile", "seeded"], orient="row")
     return frame.with_columns(
