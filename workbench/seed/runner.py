@@ -250,27 +250,33 @@ def _restore_parallel(settings: Settings, database: str, groups: list[list[tuple
             fut.result()
 
 
-def restore_deferred(settings: Settings, database: str, workers: int = 2) -> int:
+def restore_deferred(settings: Settings, database: str, workers: int = 2) -> dict[str, float]:
     """Recreate everything :func:`_defer` dropped: keys, then indexes (in parallel), then FKs.
 
     Keys go one table at a time per connection (ALTER TABLE takes an exclusive lock), indexes
     in parallel (CREATE INDEX only takes a share lock), foreign keys serially (each locks two
     tables). Resume relies on this too: a run killed while deferred still ends exact.
+    Returns the seconds each of the three steps took.
     """
     with db.connection(settings, database, autocommit=True) as conn:
         exists = conn.execute("SELECT to_regclass('_workbench.seed_deferred')").fetchone()
         if not exists or not exists[0]:
-            return 0
+            return {}
         rows = conn.execute("SELECT step, table_name, name, ddl FROM _workbench.seed_deferred "
                             "ORDER BY step, table_name, name").fetchall()
     keys: dict[str, list[tuple[str, ...]]] = {}
     for step, table, name, ddl in rows:
         if step == 1:
             keys.setdefault(table, []).append((table, name, ddl))
+    seconds = {}
+    started = time.perf_counter()
     _restore_parallel(settings, database, list(keys.values()), workers)
+    seconds["keys"] = time.perf_counter() - started
     _restore_parallel(settings, database, [[(t, n, d)] for s, t, n, d in rows if s == 2], workers)
+    seconds["indexes"] = time.perf_counter() - started - seconds["keys"]
     _restore_parallel(settings, database, [[(t, n, d) for s, t, n, d in rows if s == 3]], 1)
-    return len(rows)
+    seconds["foreign keys"] = time.perf_counter() - started - sum(seconds.values())
+    return seconds
 
 
 def _peak_rss_mb() -> float:
@@ -333,9 +339,8 @@ def seed_database(
                  progress, planned, use_binary=copy_format == "binary")
     report.phases["load"] = time.perf_counter() - phase
 
-    phase = time.perf_counter()
-    restore_deferred(settings, database, workers)
-    report.phases["indexes"] = time.perf_counter() - phase
+    for step, secs in restore_deferred(settings, database, workers).items():
+        report.phases[step] = secs
     with db.connection(settings, database, autocommit=True) as conn:
         if spec is not None and (report.tenants_loaded or mode != "resume"):
             phase = time.perf_counter()
