@@ -103,3 +103,45 @@ def test_a_profile_names_end_or_start(tmp_path) -> None:  # type: ignore[no-unty
     started.write_text(text.replace("end = 2026-10-31", 'start = "2026-10-02"'))
     assert load_profile(started).end == load_profile("ci").end == dt.date(2026, 10, 31)
 
+
+
+def test_partition_indexes_are_dropped_for_the_load_and_restored_attached(
+        settings: Settings) -> None:
+    """Partitioned tables lose their indexes during the load too, and get them back exactly."""
+    from workbench.schema.fingerprint import fingerprint
+    from workbench.seed.runner import _defer
+
+    name = apply_variant(settings, "remediated", database=f"{settings.prefix}_sp_idx").database
+    with db.connection(settings, name, autocommit=True) as conn:
+        before = fingerprint(conn)
+        conn.execute(read_sql("seed/state.sql"))  # type: ignore[arg-type]
+        _defer(conn)
+        left = conn.execute(
+            "SELECT count(*) FROM pg_index x JOIN pg_class c ON c.oid = x.indrelid "
+            "WHERE c.relname LIKE 'activities%'").fetchone()
+        assert left == (0,)  # the PK and four indexes of activities and its 28 partitions
+    report = seed_database(settings, name, "ci", mode="resume")
+    assert {"parents", "keys", "indexes", "attach"} <= set(report.phases)
+    with db.connection(settings, name) as conn:
+        assert fingerprint(conn) == before
+        invalid = conn.execute("SELECT count(*) FROM pg_index WHERE NOT indisvalid").fetchone()
+        assert invalid == (0,)
+    db.drop_database(settings, name)
+
+
+def test_the_fingerprint_sees_an_unattached_partition_index(scratch_db, connect) -> None:  # type: ignore[no-untyped-def]
+    from workbench.schema.fingerprint import fingerprint
+
+    name = scratch_db("fp_attach")
+    with connect(name, autocommit=True) as conn:
+        conn.execute("CREATE TABLE t (id int, d date) PARTITION BY RANGE (d)")
+        conn.execute("CREATE TABLE t_1 PARTITION OF t FOR VALUES FROM ('2020-01-01') "
+                     "TO ('2021-01-01')")
+        conn.execute("CREATE INDEX t_id ON ONLY t (id)")
+        conn.execute("CREATE INDEX t_1_id_idx ON t_1 (id)")
+        loose = fingerprint(conn)
+        conn.execute("ALTER INDEX t_id ATTACH PARTITION t_1_id_idx")
+        attached = fingerprint(conn)
+    assert loose != attached
+    assert any("attached to t_id" in line for line in attached.lines)
+    assert any("(invalid)" in line for line in loose.lines)

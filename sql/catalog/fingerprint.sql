@@ -38,7 +38,10 @@ SELECT 'constraint', rel.qname || ' ' || con.conname,
 FROM rel JOIN pg_constraint con ON con.conrelid = rel.oid
 WHERE con.contype <> 'n'  -- PostgreSQL 18 stores NOT NULL as constraints; columns carry it
 UNION ALL
-SELECT 'index', rel.qname || ' ' || i.relname, pg_get_indexdef(i.oid)
+SELECT 'index', rel.qname || ' ' || i.relname,
+       concat_ws(' ', pg_get_indexdef(i.oid), CASE WHEN NOT x.indisvalid THEN '(invalid)' END,
+                 (SELECT 'attached to ' || inh.inhparent::regclass::text
+                  FROM pg_inherits inh WHERE inh.inhrelid = i.oid))
 FROM rel JOIN pg_index x ON x.indrelid = rel.oid JOIN pg_class i ON i.oid = x.indexrelid
 UNION ALL
 SELECT 'policy', rel.qname || ' ' || p.polname,

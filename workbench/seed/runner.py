@@ -201,28 +201,32 @@ def _defer(conn: psycopg.Connection) -> int:
     """Drop keys, indexes and foreign keys, recording how to restore each (one transaction)."""
     with conn.transaction():
         rows = conn.execute(read_sql("seed/deferrable.sql")).fetchall()  # type: ignore[arg-type]
-        for step, kind, table, name, ddl in rows:
+        for step, kind, table, name, ddl, _drop in rows:
             conn.execute(
                 "INSERT INTO _workbench.seed_deferred (step, kind, table_name, name, ddl) "
                 "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
                 (step, kind, table, name, ddl),
             )
-        for _step, kind, table, name, _ddl in sorted(rows, key=lambda r: -r[0]):
-            if kind == "index":
-                conn.execute(sql.SQL("DROP INDEX public.{}").format(sql.Identifier(name)))
-            else:
-                conn.execute(sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(
-                    sql.SQL(table), sql.Identifier(name)))
+        for *_, drop in sorted(rows, key=lambda r: -r[0]):
+            if drop:  # NULL: dropped with its parent's index
+                conn.execute(drop)
     return len(rows)
 
 
-def _restore_one(conn: psycopg.Connection, table: str, name: str, ddl: str) -> None:
+EXISTS_SQL = {  # whether a restore step is already done (a killed run may have done it)
+    "attach": "SELECT EXISTS (SELECT 1 FROM pg_inherits "
+              "WHERE inhrelid = to_regclass(format('public.%%I', %(name)s::text)))",
+}
+EXISTS_DEFAULT = (
+    "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = %(table)s::regclass "
+    "AND conname = %(name)s) OR to_regclass(format('public.%%I', %(name)s::text)) IS NOT NULL")
+
+
+def _restore_one(conn: psycopg.Connection, kind: str, table: str, name: str, ddl: str) -> None:
     with conn.transaction():
-        exists = conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = %s::regclass "
-            "AND conname = %s) OR to_regclass(format('public.%%I', %s::text)) IS NOT NULL",
-            (table, name, name)).fetchone()
-        if not (exists and exists[0]):  # a run killed mid-restore may have made it already
+        query = EXISTS_SQL.get(kind, EXISTS_DEFAULT)
+        done = conn.execute(query, {"table": table, "name": name}).fetchone()  # type: ignore[arg-type]
+        if not (done and done[0]):
             conn.execute(ddl)  # type: ignore[arg-type]
         conn.execute("DELETE FROM _workbench.seed_deferred WHERE table_name = %s AND name = %s",
                      (table, name))
@@ -233,6 +237,7 @@ def _restore_parallel(settings: Settings, database: str, groups: list[list[tuple
     """Run groups of restore statements on ``workers`` connections (a group runs in order)."""
     todo = list(reversed(groups))
     lock = threading.Lock()
+    workers = max(1, min(workers, len(groups)))
 
     def drain() -> None:
         with db.connection(settings, database, autocommit=True) as conn:
@@ -242,40 +247,51 @@ def _restore_parallel(settings: Settings, database: str, groups: list[list[tuple
                     if not todo:
                         return
                     group = todo.pop()
-                for table, name, ddl in group:
-                    _restore_one(conn, table, name, ddl)
+                for kind, table, name, ddl in group:
+                    _restore_one(conn, kind, table, name, ddl)
 
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(groups)))) as pool:
-        for fut in [pool.submit(drain) for _ in range(max(1, min(workers, len(groups))))]:
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for fut in [pool.submit(drain) for _ in range(workers)]:
             fut.result()
 
 
+# (step, what it is called in the report, run in parallel?): see sql/seed/deferrable.sql
+RESTORE_STEPS = ((1, "parents", False), (2, "keys", True), (3, "indexes", True),
+                 (4, "attach", False), (5, "foreign keys", False))
+
+
 def restore_deferred(settings: Settings, database: str, workers: int = 2) -> dict[str, float]:
-    """Recreate everything :func:`_defer` dropped: keys, then indexes (in parallel), then FKs.
+    """Recreate everything :func:`_defer` dropped, step by step (see ``deferrable.sql``).
 
     Keys go one table at a time per connection (ALTER TABLE takes an exclusive lock), indexes
-    in parallel (CREATE INDEX only takes a share lock), foreign keys serially (each locks two
-    tables). Resume relies on this too: a run killed while deferred still ends exact.
-    Returns the seconds each of the three steps took.
+    in parallel (CREATE INDEX only takes a share lock), parents, attachments and foreign keys
+    serially (each locks two tables or is instant). Resume relies on this too: a run killed
+    while deferred still ends exact. Returns the seconds each step took.
     """
     with db.connection(settings, database, autocommit=True) as conn:
         exists = conn.execute("SELECT to_regclass('_workbench.seed_deferred')").fetchone()
         if not exists or not exists[0]:
             return {}
-        rows = conn.execute("SELECT step, table_name, name, ddl FROM _workbench.seed_deferred "
-                            "ORDER BY step, table_name, name").fetchall()
-    keys: dict[str, list[tuple[str, ...]]] = {}
-    for step, table, name, ddl in rows:
-        if step == 1:
-            keys.setdefault(table, []).append((table, name, ddl))
+        rows = conn.execute("SELECT step, kind, table_name, name, ddl "
+                            "FROM _workbench.seed_deferred ORDER BY step, table_name, name"
+                            ).fetchall()
     seconds = {}
-    started = time.perf_counter()
-    _restore_parallel(settings, database, list(keys.values()), workers)
-    seconds["keys"] = time.perf_counter() - started
-    _restore_parallel(settings, database, [[(t, n, d)] for s, t, n, d in rows if s == 2], workers)
-    seconds["indexes"] = time.perf_counter() - started - seconds["keys"]
-    _restore_parallel(settings, database, [[(t, n, d) for s, t, n, d in rows if s == 3]], 1)
-    seconds["foreign keys"] = time.perf_counter() - started - sum(seconds.values())
+    for step, label, parallel in RESTORE_STEPS:
+        todo = [tuple(r[1:]) for r in rows if r[0] == step]
+        if not todo:
+            continue
+        started = time.perf_counter()
+        if not parallel:
+            groups = [todo]
+        elif step == 2:  # one table's keys in order on one connection
+            by_table: dict[str, list[tuple[str, ...]]] = {}
+            for row in todo:
+                by_table.setdefault(row[1], []).append(row)
+            groups = list(by_table.values())
+        else:
+            groups = [[row] for row in todo]
+        _restore_parallel(settings, database, groups, workers if parallel else 1)
+        seconds[label] = time.perf_counter() - started
     return seconds
 
 
