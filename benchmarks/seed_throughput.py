@@ -1,7 +1,7 @@
 """Seeding throughput against the server's own raw COPY limit, measured in the same run.
 
     .venv/bin/python benchmarks/seed_throughput.py --profile demo [--variant baseline]
-        [--workers 2] [--scale 1] [--database NAME] [--keep]
+        [--workers 2] [--scale 1] [--copy-format binary|csv] [--database NAME] [--keep]
 
 1. applies the variant to a private database (``--database``, default
    ``<prefix>_bench_<variant>``; workbench-owned, dropped at the end unless ``--keep``) and
@@ -92,6 +92,7 @@ def main() -> None:
     parser.add_argument("--variant", default="baseline")
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--copy-format", default="binary", choices=["binary", "csv"])
     parser.add_argument("--database", help="benchmark database (default <prefix>_bench_<variant>)")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument("--seed-only", action="store_true",
@@ -104,11 +105,13 @@ def main() -> None:
     sampler = RssSampler()
     sampler.start()
     load = [os.getloadavg()]
-    report = seed_database(settings, name, args.profile, scale=args.scale, workers=args.workers)
+    report = seed_database(settings, name, args.profile, scale=args.scale, workers=args.workers,
+                           copy_format=args.copy_format)
     load.append(os.getloadavg())
     sampler.stop.set()
     sampler.join()
-    print(f"seeded {report.rows:,} rows in {report.wall_seconds:.1f}s (phases "
+    print(f"{args.copy_format} COPY: seeded {report.rows:,} rows in {report.wall_seconds:.1f}s "
+          "(phases "
           + ", ".join(f"{k} {v:.1f}s" for k, v in report.phases.items())
           + f"); peak RSS {sampler.peak / 2**20:.0f} MB", flush=True)
     if args.seed_only:
@@ -122,7 +125,7 @@ def main() -> None:
     load.append(os.getloadavg())
 
     print(f"\nprofile {args.profile} x{args.scale:g} on {args.variant}, workers "
-          f"{report.workers}, server {settings.describe()}")
+          f"{report.workers}, copy format {args.copy_format}, server {settings.describe()}")
     print(f"{'table':<20}{'rows':>12}{'seed rows/s':>13}{'raw rows/s':>12}{'raw MB/s':>10}"
           f"{'raw/seed':>10}")
     raw_total = 0.0
