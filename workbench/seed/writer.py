@@ -201,8 +201,8 @@ def to_csv(frame: pl.DataFrame) -> memoryview:
 
 
 def encode_chunk(table: str, data: dict[str, Any], catalog: Catalog, *, use_binary: bool = True
-                 ) -> tuple[list[str], str, bytes | memoryview]:
-    """(columns, COPY format, payload) for one chunk of ``table``.
+                 ) -> tuple[list[str], str, list[bytes] | list[memoryview]]:
+    """(columns, COPY format, payload parts) for one chunk of ``table``.
 
     Binary where the table allows it and ``use_binary``, else CSV.
     """
@@ -213,7 +213,7 @@ def encode_chunk(table: str, data: dict[str, Any], catalog: Catalog, *, use_bina
         names = [c.name for c, _ in cols]
         return names, "binary", binary.encode(names, [c.base for c, _ in cols], arrays)
     frame = fit(table, data, catalog)
-    return frame.columns, "csv", to_csv(frame)
+    return frame.columns, "csv", [to_csv(frame)]
 
 
 def copy_chunk(cur: psycopg.Cursor, table: str, data: dict[str, Any], catalog: Catalog, *,
@@ -224,9 +224,12 @@ def copy_chunk(cur: psycopg.Cursor, table: str, data: dict[str, Any], catalog: C
         sql.Identifier("public", table), sql.SQL(", ").join(map(sql.Identifier, names)),
         sql.SQL(fmt),
     )
+    size = 0
     with cur.copy(stmt) as copy:
-        copy.write(payload)
-    size = len(payload) if isinstance(payload, bytes) else payload.nbytes
-    if isinstance(payload, memoryview):
-        payload.release()
+        for part in payload:
+            copy.write(part)
+            size += len(part) if isinstance(part, bytes) else part.nbytes
+    for part in payload:
+        if isinstance(part, memoryview):
+            part.release()
     return size
