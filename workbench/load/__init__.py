@@ -10,4 +10,8 @@ from __future__ import annotations
 from workbench.load.histogram import Histogram
 from workbench.load.workload import Workload, list_workloads, load_workload
 
-__all__ = ["Histogram", "Workload", "list_workloads", "load_workload"]
+REQUEST_TIMEOUT = 15.0
+"""Default client-side bound on one request, in seconds (pool wait and reconnect included): a
+user, and so Locust's stop, never waits longer than this on a server or pooler that went quiet."""
+
+__all__ = ["REQUEST_TIMEOUT", "Histogram", "Workload", "list_workloads", "load_workload"]

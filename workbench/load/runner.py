@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from workbench.errors import BadParameter, WorkbenchError
+from workbench.load import REQUEST_TIMEOUT
 from workbench.load.histogram import HistogramSet
 from workbench.load.tenants import ensure_data, ensure_role
 from workbench.load.workload import load_workload
@@ -62,6 +63,7 @@ class LoadSpec:
     pg_host: str = ""
     pg_port: str = ""
     label: str = ""
+    request_timeout: float = REQUEST_TIMEOUT
 
     def run_id(self) -> str:
         """A readable, unique folder name."""
@@ -197,7 +199,7 @@ def build_command(spec: LoadSpec, folder: Path, *, ui: bool = False) -> list[str
         "-u", str(spec.users), "-r", str(spec.spawn_rate),
         "--workload", spec.workload, "--variant", spec.variant,
         "--pg-role", spec.role, "--pool-size", str(spec.pool_size),
-        "--pool-timeout", str(spec.pool_timeout),
+        "--pool-timeout", str(spec.pool_timeout), "--request-timeout", str(spec.request_timeout),
         "--prepare", "on" if spec.prepare else "off",
         "--tenant-context", "on" if spec.tenant_context else "off",
         "--histogram-dir", str(folder / "histograms"), "--hot-seed", folder.name,
@@ -237,6 +239,9 @@ def run_load(
     seconds = parse_duration(spec.duration)
     if spec.users < 1 or spec.spawn_rate <= 0 or spec.processes < 1:
         raise BadParameter("--users, --spawn-rate and --processes must be positive")
+    if not 0 < spec.request_timeout <= GRACE_SECONDS / 2:
+        # a user stops within --stop-timeout plus one request's bound, inside the grace period
+        raise BadParameter(f"request timeout must be above 0 and at most {GRACE_SECONDS / 2:g}s")
     if prepare:
         prepare_database(settings, spec.variant)
     folder = (results_dir or settings.results_dir) / spec.run_id()

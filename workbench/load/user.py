@@ -14,6 +14,13 @@ transaction (which is what a transaction-mode pooler needs). A read request is o
 CPU rather than three extra round trips. Connections come either one per user or from a
 per-process psycopg pool of a fixed size, the application's ``max: 10``, whose wait time is
 measured separately.
+
+Every request is bounded on the client (``--request-timeout``, a timer on gevent's loop: psycopg
+waits cooperatively under Locust), because a server or pooler that stops answering must not hold
+a user, or Locust's stop, forever: the request is reported as :class:`RequestTimeout` and its
+connection is closed without waiting. A connection whose wait was interrupted (the bound, or
+Locust killing the user at stop) is always closed, never rolled back: its protocol state is
+unknown, and a pipeline left open answers nothing.
 """
 
 from __future__ import annotations
@@ -31,10 +38,13 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from gevent import get_hub, getcurrent
 from locust import User, events, task
 from locust.env import Environment
+from psycopg import conninfo as pg_conninfo
 from psycopg import pq
 
+from workbench.load import REQUEST_TIMEOUT
 from workbench.load.histogram import POOL_WAIT, HistogramSet
 from workbench.load.tenants import LOAD_ROLE, Tenant, TenantDirectory, params_for
 from workbench.load.transactions import TRANSACTIONS, TxContext, WriteFacts
@@ -43,6 +53,43 @@ from workbench.settings import Settings
 from workbench.sqlfiles import read_sql
 
 REQUEST_TYPE = "SQL"
+
+
+class RequestTimeout(Exception):
+    """A request got no answer within its bound; reported to Locust as the request's failure."""
+
+
+class _Expired(BaseException):
+    """Thrown into a user's greenlet when its request outlives the bound (reported as
+    :class:`RequestTimeout`). A BaseException, like gevent's Timeout, so that no ``except
+    Exception`` on the way (psycopg's pipeline exit) swallows it."""
+
+
+def _interruption(exc: BaseException) -> BaseException | None:
+    """The interruption behind ``exc`` (GreenletExit, the request's bound, Ctrl-C), if any.
+
+    psycopg's pipeline exit, interrupted while it waits, replaces the interruption with
+    ``OperationalError("cannot exit pipeline mode while busy")`` or lets it run under a later
+    error: the chain is searched so that a killed user still dies and a timed-out request is
+    still reported as one. A kill outranks the bound.
+    """
+    found = None
+    seen: BaseException | None = exc
+    for _ in range(16):  # a chain is a few links long; never follow a cycle
+        if seen is None:
+            break
+        if not isinstance(seen, Exception):
+            if not isinstance(seen, _Expired):
+                return seen
+            found = found or seen
+        seen = seen.__context__
+    return found
+
+
+def _mid_protocol(conn: psycopg.Connection) -> bool:
+    """True when ``conn`` still has a pipeline open or a query running: no round trip is safe."""
+    pgconn = conn.pgconn
+    return bool(pgconn.pipeline_status) or pgconn.transaction_status == pq.TransactionStatus.ACTIVE
 
 
 @dataclass(frozen=True)
@@ -60,6 +107,7 @@ class LoadOptions:
     pg_host: str = ""
     pg_port: str = ""
     hot_seed: str = ""
+    request_timeout: float = REQUEST_TIMEOUT
 
     @classmethod
     def from_environment(cls, environment: Environment) -> LoadOptions:
@@ -73,6 +121,7 @@ class LoadOptions:
             prepare=opts.prepare == "on", tenant_context=opts.tenant_context == "on",
             histogram_dir=opts.histogram_dir or "", pg_host=opts.pg_host or "",
             pg_port=str(opts.pg_port or ""), hot_seed=opts.hot_seed or "",
+            request_timeout=float(opts.request_timeout),
         )
 
 
@@ -98,6 +147,8 @@ def _add_arguments(parser: Any) -> None:
     parser.add_argument("--pg-host", default="", help="connect here instead (e.g. a pooler)")
     parser.add_argument("--pg-port", default="", help="port of --pg-host")
     parser.add_argument("--hot-seed", default="", help="picks the rows writers contend on")
+    parser.add_argument("--request-timeout", type=float, default=REQUEST_TIMEOUT,
+                        help="seconds a request may wait for an answer before it fails")
 
 
 @functools.cache
@@ -112,6 +163,8 @@ class ProcessState:
         if options.pg_host:
             extra = {"host": options.pg_host, "port": options.pg_port or "5432"}
         self.conninfo = self.settings.conninfo(self.database, **extra)
+        parts = pg_conninfo.conninfo_to_dict(self.conninfo)
+        self.target = f"{parts.get('host') or 'localhost'}:{parts.get('port') or 5432}"
         self.direct_conninfo = self.settings.conninfo(self.database)
         self.histograms = HistogramSet()
         self.roles = [r.strip() for r in options.role.split(",") if r.strip()] or [LOAD_ROLE]
@@ -217,6 +270,11 @@ class PostgresUser(User):
         self.conn: psycopg.Connection | None = None
         self.tenant: Tenant | None = None
         self.facts = WriteFacts()
+        # One libev timer per user, re-armed per request: ``again`` restarts it with the full
+        # interval for a fraction of a microsecond (a reused gevent.Timeout restarts with what
+        # was left of it, a new one per request costs several times more).
+        seconds = self.state.options.request_timeout
+        self.bound = get_hub().loop.timer(seconds, seconds)
 
     def on_start(self) -> None:
         """Join a tenant (in proportion to size); open the user's connection unless pooled."""
@@ -236,31 +294,54 @@ class PostgresUser(User):
 
         Cleanup happens only on failure, so the common path costs next to nothing: a dropped
         connection is closed and reopened on the next request; a failed transaction is rolled
-        back so the connection is usable again.
+        back so the connection is usable again. A connection whose wait was interrupted, or that
+        is still mid-protocol, is closed instead (closing never waits): a ROLLBACK sent while
+        libpq is still in pipeline mode has no Sync after it, so nothing ever answers it.
         """
         if self.state.options.pool_size:
             started = time.perf_counter()
             with self.state.ensure_pool().connection() as pooled:
                 self.state.histograms.record(POOL_WAIT, int((time.perf_counter() - started) * 1e6))
-                yield pooled
+                try:
+                    yield pooled
+                except BaseException as exc:
+                    interrupted = _interruption(exc)
+                    if interrupted is not None or (not pooled.closed and _mid_protocol(pooled)):
+                        pooled.close()  # the pool replaces it instead of rolling it back
+                    if interrupted is not None and interrupted is not exc:
+                        raise interrupted from None
+                    raise
             return
         conn = self.conn
         if conn is None or conn.closed:
             conn = self.conn = self.state.connect()
         try:
             yield conn
-        except psycopg.OperationalError:
-            conn.close()  # dropped connection or server restart: reconnect on the next request
-            self.conn = None
-            raise
-        except BaseException:
-            if not conn.closed and conn.info.transaction_status != pq.TransactionStatus.IDLE:
+        except BaseException as exc:
+            interrupted = _interruption(exc)
+            if conn.closed:
+                self.conn = None
+            elif (interrupted is not None or isinstance(exc, psycopg.OperationalError)
+                    or _mid_protocol(conn)):
+                conn.close()  # dropped, interrupted or mid-pipeline: reconnect on the next request
+                self.conn = None
+            elif conn.info.transaction_status != pq.TransactionStatus.IDLE:
                 try:
                     conn.execute("ROLLBACK")
-                except psycopg.Error:
+                except BaseException as failed:
                     conn.close()
                     self.conn = None
+                    if not isinstance(failed, psycopg.Error):
+                        raise  # the bound fired, or the user was killed, during the rollback
+            if interrupted is not None and interrupted is not exc:
+                raise interrupted from None
             raise
+
+    def _timed_out(self) -> RequestTimeout:
+        """What a request that hit its bound reports."""
+        return RequestTimeout(
+            f"no answer within {self.state.options.request_timeout:g}s from "
+            f"{self.state.target} (server or pooler not responding); connection closed")
 
     def _report(self, name: str, started: float, length: int, exc: BaseException | None) -> None:
         elapsed = time.perf_counter() - started
@@ -299,26 +380,34 @@ class PostgresUser(User):
         params = params_for(query.params, self.tenant, self.rng)
         name, context = self._context(query.name)
         options = self.state.options
+        bound = self.bound
         started = time.perf_counter()
         rows = 0
+        bound.again(getcurrent().throw, _Expired)
         try:
-            with self._connection() as conn:
-                if not options.tenant_context:
-                    rows = len(conn.execute(query.sql, params).fetchall())  # type: ignore[arg-type]
-                elif not options.prepare:
-                    cur = psycopg.ClientCursor(conn)
-                    cur.execute(query.with_context, {**params, **context})
-                    cur.nextset()
-                    rows = len(cur.fetchall())
-                else:
-                    with conn.pipeline():
-                        conn.execute("BEGIN")
-                        conn.execute(read_sql("load/set_tenant.sql"), context)
-                        piped = conn.execute(query.sql, params)  # type: ignore[arg-type]
-                        conn.execute("COMMIT")
-                    rows = len(piped.fetchall())
+            try:
+                with self._connection() as conn:
+                    if not options.tenant_context:
+                        rows = len(conn.execute(query.sql, params).fetchall())  # type: ignore[arg-type]
+                    elif not options.prepare:
+                        cur = psycopg.ClientCursor(conn)
+                        cur.execute(query.with_context, {**params, **context})
+                        cur.nextset()
+                        rows = len(cur.fetchall())
+                    else:
+                        with conn.pipeline():
+                            conn.execute("BEGIN")
+                            conn.execute(read_sql("load/set_tenant.sql"), context)
+                            piped = conn.execute(query.sql, params)  # type: ignore[arg-type]
+                            conn.execute("COMMIT")
+                        rows = len(piped.fetchall())
+            finally:
+                bound.stop()
         except psycopg.Error as exc:
             self._report(name, started, 0, exc)
+            return
+        except _Expired:
+            self._report(name, started, 0, self._timed_out())
             return
         self._report(name, started, rows, None)
 
@@ -326,16 +415,24 @@ class PostgresUser(User):
         """Run a write transaction under the tenant's context; report it under ``name``."""
         assert self.tenant is not None
         name, context = self._context(name)
+        bound = self.bound
         started = time.perf_counter()
         statements = 0
+        bound.again(getcurrent().throw, _Expired)
         try:
-            with self._connection() as conn:
-                with conn.transaction():
-                    if self.state.options.tenant_context:
-                        conn.execute(read_sql("load/set_tenant.sql"), context)
-                    statements = func(TxContext(conn, self.tenant, self.rng, self.facts))
+            try:
+                with self._connection() as conn:
+                    with conn.transaction():
+                        if self.state.options.tenant_context:
+                            conn.execute(read_sql("load/set_tenant.sql"), context)
+                        statements = func(TxContext(conn, self.tenant, self.rng, self.facts))
+            finally:
+                bound.stop()
         except psycopg.Error as exc:
             self._report(name, started, 0, exc)
+            return
+        except _Expired:
+            self._report(name, started, 0, self._timed_out())
             return
         self._report(name, started, statements, None)
 
