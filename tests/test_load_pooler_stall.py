@@ -135,7 +135,10 @@ def test_requests_are_bounded_and_killed_users_die_while_the_pooler_is_silent(
     assert out.returncode == 0, out.stderr[-2000:]
     result = json.loads(out.stdout.strip().splitlines()[-1])
     # the killed user's cleanup never waits on a connection left mid-pipeline
-    assert result["body_error"] == "DivisionByZero", result
+    # the pipeline failed in its body: on the division, or earlier on a prepared statement this
+    # pooler server connection does not know (which one depends on PgBouncer's assignment)
+    assert result["body_error"] in {"DivisionByZero", "InvalidSqlStatementName",
+                                    "DuplicatePreparedStatement"}, result
     assert result["killed_user_died"], result
     for label in ("pipeline", "simple", "reconnect"):
         step = result[label]
