@@ -368,6 +368,30 @@ class PostgresUser(User):
         return f"{name} @{role}", {"role": role, "org": self.tenant.id}
 
     # -- requests ---------------------------------------------------------------------------
+    def _request(self, name: str, body: Callable[[psycopg.Connection], int]) -> None:
+        """Run ``body`` on a connection within the request's bound; report it under ``name``.
+
+        ``body`` returns the response length (rows read, statements written). A database error
+        is the request's failure; so is the bound firing, reported as :class:`RequestTimeout`.
+        """
+        bound = self.bound
+        started = time.perf_counter()
+        length = 0
+        bound.again(getcurrent().throw, _Expired)
+        try:
+            try:
+                with self._connection() as conn:
+                    length = body(conn)
+            finally:
+                bound.stop()
+        except psycopg.Error as exc:
+            self._report(name, started, 0, exc)
+            return
+        except _Expired:
+            self._report(name, started, 0, self._timed_out())
+            return
+        self._report(name, started, length, None)
+
     def read(self, query: ReadQuery) -> None:
         """Run one read query under the tenant's context, in one round trip.
 
@@ -380,61 +404,38 @@ class PostgresUser(User):
         params = params_for(query.params, self.tenant, self.rng)
         name, context = self._context(query.name)
         options = self.state.options
-        bound = self.bound
-        started = time.perf_counter()
-        rows = 0
-        bound.again(getcurrent().throw, _Expired)
-        try:
-            try:
-                with self._connection() as conn:
-                    if not options.tenant_context:
-                        rows = len(conn.execute(query.sql, params).fetchall())  # type: ignore[arg-type]
-                    elif not options.prepare:
-                        cur = psycopg.ClientCursor(conn)
-                        cur.execute(query.with_context, {**params, **context})
-                        cur.nextset()
-                        rows = len(cur.fetchall())
-                    else:
-                        with conn.pipeline():
-                            conn.execute("BEGIN")
-                            conn.execute(read_sql("load/set_tenant.sql"), context)
-                            piped = conn.execute(query.sql, params)  # type: ignore[arg-type]
-                            conn.execute("COMMIT")
-                        rows = len(piped.fetchall())
-            finally:
-                bound.stop()
-        except psycopg.Error as exc:
-            self._report(name, started, 0, exc)
-            return
-        except _Expired:
-            self._report(name, started, 0, self._timed_out())
-            return
-        self._report(name, started, rows, None)
+
+        def body(conn: psycopg.Connection) -> int:
+            if not options.tenant_context:
+                return len(conn.execute(query.sql, params).fetchall())  # type: ignore[arg-type]
+            if not options.prepare:
+                cur = psycopg.ClientCursor(conn)
+                cur.execute(query.with_context, {**params, **context})
+                cur.nextset()
+                return len(cur.fetchall())
+            with conn.pipeline():
+                conn.execute("BEGIN")
+                conn.execute(read_sql("load/set_tenant.sql"), context)
+                piped = conn.execute(query.sql, params)  # type: ignore[arg-type]
+                conn.execute("COMMIT")
+            return len(piped.fetchall())
+
+        self._request(name, body)
 
     def write(self, name: str, func: Callable[[TxContext], int]) -> None:
         """Run a write transaction under the tenant's context; report it under ``name``."""
-        assert self.tenant is not None
+        tenant = self.tenant
+        assert tenant is not None
         name, context = self._context(name)
-        bound = self.bound
-        started = time.perf_counter()
-        statements = 0
-        bound.again(getcurrent().throw, _Expired)
-        try:
-            try:
-                with self._connection() as conn:
-                    with conn.transaction():
-                        if self.state.options.tenant_context:
-                            conn.execute(read_sql("load/set_tenant.sql"), context)
-                        statements = func(TxContext(conn, self.tenant, self.rng, self.facts))
-            finally:
-                bound.stop()
-        except psycopg.Error as exc:
-            self._report(name, started, 0, exc)
-            return
-        except _Expired:
-            self._report(name, started, 0, self._timed_out())
-            return
-        self._report(name, started, statements, None)
+        tenant_context = self.state.options.tenant_context
+
+        def body(conn: psycopg.Connection) -> int:
+            with conn.transaction():
+                if tenant_context:
+                    conn.execute(read_sql("load/set_tenant.sql"), context)
+                return func(TxContext(conn, tenant, self.rng, self.facts))
+
+        self._request(name, body)
 
 
 class WorkloadUser(PostgresUser):

@@ -261,18 +261,31 @@ def _restore_parallel(settings: Settings, database: str, groups: list[list[tuple
             fut.result()
 
 
-# (step, what it is called in the report, run in parallel?): see sql/seed/deferrable.sql
-RESTORE_STEPS = ((1, "parents", False), (2, "keys", True), (3, "indexes", True),
-                 (4, "attach", False), (5, "foreign keys", False))
+# (step, its name in the report, how its statements are grouped): see sql/seed/deferrable.sql.
+# A group runs in order on one connection; groups run on up to ``workers`` connections, except
+# for "serial" steps (one group). "table": one table's keys on one connection (ALTER TABLE
+# takes an exclusive lock); "each": every statement on its own (CREATE INDEX takes a share lock).
+RESTORE_STEPS = ((1, "parents", "serial"), (2, "keys", "table"), (3, "indexes", "each"),
+                 (4, "attach", "serial"), (5, "foreign keys", "serial"))
+
+
+def _groups(todo: list[tuple[str, ...]], grouping: str) -> list[list[tuple[str, ...]]]:
+    """A step's (kind, table, name, ddl) rows in the groups its ``grouping`` calls for."""
+    if grouping == "serial":
+        return [todo]
+    if grouping == "each":
+        return [[row] for row in todo]
+    by_table: dict[str, list[tuple[str, ...]]] = {}
+    for row in todo:
+        by_table.setdefault(row[1], []).append(row)
+    return list(by_table.values())
 
 
 def restore_deferred(settings: Settings, database: str, workers: int = 2) -> dict[str, float]:
-    """Recreate everything :func:`_defer` dropped, step by step (see ``deferrable.sql``).
+    """Recreate everything :func:`_defer` dropped, step by step (see ``RESTORE_STEPS``).
 
-    Keys go one table at a time per connection (ALTER TABLE takes an exclusive lock), indexes
-    in parallel (CREATE INDEX only takes a share lock), parents, attachments and foreign keys
-    serially (each locks two tables or is instant). Resume relies on this too: a run killed
-    while deferred still ends exact. Returns the seconds each step took.
+    Resume relies on this too: a run killed while deferred still ends exact. Returns the
+    seconds each step took.
     """
     with db.connection(settings, database, autocommit=True) as conn:
         exists = conn.execute("SELECT to_regclass('_workbench.seed_deferred')").fetchone()
@@ -282,21 +295,12 @@ def restore_deferred(settings: Settings, database: str, workers: int = 2) -> dic
                             "FROM _workbench.seed_deferred ORDER BY step, table_name, name"
                             ).fetchall()
     seconds = {}
-    for step, label, parallel in RESTORE_STEPS:
+    for step, label, grouping in RESTORE_STEPS:
         todo = [tuple(r[1:]) for r in rows if r[0] == step]
         if not todo:
             continue
         started = time.perf_counter()
-        if not parallel:
-            groups = [todo]
-        elif step == 2:  # one table's keys in order on one connection
-            by_table: dict[str, list[tuple[str, ...]]] = {}
-            for row in todo:
-                by_table.setdefault(row[1], []).append(row)
-            groups = list(by_table.values())
-        else:
-            groups = [[row] for row in todo]
-        _restore_parallel(settings, database, groups, workers if parallel else 1)
+        _restore_parallel(settings, database, _groups(todo, grouping), workers)
         seconds[label] = time.perf_counter() - started
     return seconds
 
