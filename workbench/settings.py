@@ -8,6 +8,7 @@ leaves it for a log, a manifest or a notebook goes through :func:`redact`.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,15 @@ from workbench.paths import project_root
 
 SECRET_KEYS = ("password", "sslpassword")
 VARIANTS = ("baseline", "remediated")
+# Server settings whose values may carry credentials (a replication conninfo, a shell command
+# with a password or a key passphrase in it): a bundle shows that they are set, never the value.
+CREDENTIAL_SETTINGS = frozenset({
+    "primary_conninfo", "archive_command", "restore_command", "archive_cleanup_command",
+    "recovery_end_command", "ssl_passphrase_command",
+})
+REDACTED = "***"
+# A password inside a longer value that is no conninfo itself (a command, a quoted string).
+_EMBEDDED_SECRET = re.compile(r"(?i)(ssl)?password\s*=|PGPASSWORD|://[^/@\s:]+:[^/@\s]+@")
 
 
 def parse_dsn(dsn: str, *, source: str = "--dsn") -> dict[str, str]:
@@ -58,8 +68,50 @@ def scrub(text: str, secrets: list[str]) -> str:
     """Replace every secret in ``text`` with ``***``."""
     for secret in secrets:
         if secret:
-            text = text.replace(secret, "***")
+            text = text.replace(secret, REDACTED)
     return text
+
+
+def scrub_tree(folder: Path, secrets: list[str]) -> list[Path]:
+    """Scrub every file under ``folder`` of ``secrets`` (bytes, whatever the file type).
+
+    Belt and braces for run bundles and load runs: whatever a tool wrote (Locust's log and CSVs,
+    an executed notebook, a chart's metadata), no file keeps a password. Returns the files
+    that had to be changed.
+    """
+    wanted = [s.encode() for s in secrets if s]
+    changed: list[Path] = []
+    if not wanted:
+        return changed
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or path.is_symlink():
+            continue
+        data = path.read_bytes()
+        clean = data
+        for secret in wanted:
+            clean = clean.replace(secret, REDACTED.encode())
+        if clean != data:
+            path.write_bytes(clean)
+            changed.append(path)
+    return changed
+
+
+def holds_credentials(name: str, value: str | None) -> bool:
+    """Whether a server setting's value may carry a credential.
+
+    The settings named in :data:`CREDENTIAL_SETTINGS`, and any setting whose value parses as a
+    connection string with a password in it (a custom ``app.*`` setting can hold one too).
+    """
+    if not value:
+        return False
+    if name in CREDENTIAL_SETTINGS:
+        return True
+    return bool(secrets_of(value)) or bool(_EMBEDDED_SECRET.search(value))
+
+
+def redact_setting(name: str, value: str | None) -> str | None:
+    """A server setting's value as a bundle may show it (``***`` when it may hold a credential)."""
+    return REDACTED if holds_credentials(name, value) else value
 
 
 @dataclass

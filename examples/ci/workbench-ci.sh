@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Gate a merge on the schema workbench's verdicts, from any CI that can reach PostgreSQL.
 #
-#   WORKBENCH_DSN=postgresql://user:pass@host:5432/postgres examples/ci/workbench-ci.sh
-#   examples/ci/workbench-ci.sh postgresql://... [extra `workbench report` options...]
+#   WORKBENCH_DSN=postgresql://user:pass@host:5432/postgres examples/ci/workbench-ci.sh \
+#     [extra `workbench report` options...]
+#
+# The DSN travels in the environment only: a command line (this script's, the workbench's,
+# pg_isready's) is visible to every user of the machine in `ps`, so a DSN given as an argument
+# is refused.
 #
 # Builds the two variants in databases of its own on that server (<WORKBENCH_DATABASE>_baseline
 # and _remediated; the DSN's own database is never written), seeds them with the ci profile,
@@ -11,7 +15,7 @@
 # to keep, whatever the outcome.
 #
 # Environment (all optional but the DSN):
-#   WORKBENCH_DSN       server to use (or the first argument)
+#   WORKBENCH_DSN       server to use (required)
 #   FAIL_ON             low | medium | high | critical            (default: high)
 #   GATE_VARIANT        remediated | baseline                      (default: remediated)
 #   PROFILE             seeding profile                            (default: ci)
@@ -23,10 +27,13 @@
 set -uo pipefail
 
 if [[ $# -gt 0 && $1 != -* ]]; then
-  WORKBENCH_DSN=$1
-  shift
+  echo "workbench-ci: pass the DSN in WORKBENCH_DSN, not as an argument (visible in ps)" >&2
+  exit 2
 fi
-: "${WORKBENCH_DSN:?set WORKBENCH_DSN or pass the DSN as the first argument}"
+if [[ -z ${WORKBENCH_DSN:-} ]]; then
+  echo "workbench-ci: set WORKBENCH_DSN to the PostgreSQL server to use" >&2
+  exit 2
+fi
 FAIL_ON=${FAIL_ON:-high}
 GATE_VARIANT=${GATE_VARIANT:-remediated}
 PROFILE=${PROFILE:-ci}
@@ -43,14 +50,15 @@ else
 fi
 
 # Fail fast, in one line, when the server does not answer (the report would say the same,
-# but only after importing everything).
-if command -v pg_isready >/dev/null && ! pg_isready -q -d "$WORKBENCH_DSN" -t 10; then
+# but only after importing everything). pg_isready gets the DSN with its password redacted: it never
+# authenticates, and its command line is visible in ps.
+if command -v pg_isready >/dev/null && ! pg_isready -q -d "$("${cmd[@]}" db url)" -t 10; then
   echo "workbench-ci: PostgreSQL does not answer at the given DSN" >&2
   exit 2
 fi
 
 started=$(date +%s)
-"${cmd[@]}" report --dsn "$WORKBENCH_DSN" --profile "$PROFILE" \
+"${cmd[@]}" report --profile "$PROFILE" \
   --fail-on "$FAIL_ON" --gate-variant "$GATE_VARIANT" "$@"
 status=$?
 echo "workbench-ci: report exited $status after $(( $(date +%s) - started ))s"

