@@ -4,12 +4,17 @@ The server is the embedded PostgreSQL 18 unless ``WORKBENCH_TEST_DSN`` names ano
 the suite a second time against the machine's PostgreSQL 15). Each test session works in
 databases of its own, ``wbt<random>_*``, so parallel sessions never collide, and drops them at the
 end.
+
+A test that needs something outside Python (a tool such as ``pgbouncer`` or ``chromium``, the
+machine's PostgreSQL 15) asks :func:`require_tool` or :func:`require`: missing, it is skipped on
+a developer's machine, and it FAILS under ``CI=true``, so CI never passes by skipping.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Callable, Iterator
 
 import psycopg
@@ -18,6 +23,29 @@ import pytest
 from workbench import db
 from workbench.schema.variants import apply_variant
 from workbench.settings import Settings
+
+
+def in_ci() -> bool:
+    """Whether the suite runs as CI (``CI=true``): nothing a test needs may be missing."""
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require(available: bool, what: str) -> None:
+    """Skip the test when ``what`` is unavailable; under ``CI=true`` fail it instead."""
+    if available:
+        return
+    if in_ci():
+        pytest.fail(f"{what} (CI=true: a missing dependency fails the run; "
+                    "`make system-deps` installs the Debian packages)", pytrace=False)
+    pytest.skip(what)
+
+
+def require_tool(name: str, path: str | None = None) -> str:
+    """The executable ``name`` (found on PATH unless ``path`` is given); see :func:`require`."""
+    found = path or shutil.which(name)
+    require(found is not None, f"{name} is not installed")
+    assert found is not None
+    return found
 
 
 @pytest.fixture(scope="session")

@@ -20,9 +20,10 @@ import psycopg
 import pytest
 import yaml
 
+from tests.conftest import require
 from workbench import db
 from workbench.paths import project_root
-from workbench.settings import Settings
+from workbench.settings import VARIANTS, Settings
 
 pytestmark = pytest.mark.db
 PG15 = os.environ.get("WORKBENCH_CI_EXAMPLE_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -47,8 +48,7 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 @pytest.mark.slow
 def test_script_gates_and_keeps_the_bundle_on_pg15(tmp_path: Path) -> None:
-    if not _pg15_answers():
-        pytest.skip(f"PostgreSQL 15 does not answer at {PG15}")
+    require(_pg15_answers(), f"PostgreSQL 15 does not answer at {PG15}")
     prefix = f"wbci{secrets.token_hex(3)}"
     env = _env(tmp_path, WORKBENCH_DSN=PG15, WORKBENCH_DATABASE=prefix, FAIL_ON="critical",
                GATE_VARIANT="baseline")
@@ -57,7 +57,7 @@ def test_script_gates_and_keeps_the_bundle_on_pg15(tmp_path: Path) -> None:
                              capture_output=True, text=True, timeout=600, cwd=tmp_path)
     finally:
         settings = Settings.load(PG15, prefix=prefix)
-        for variant in ("baseline", "remediated"):
+        for variant in VARIANTS:
             db.drop_database(settings, settings.database_for(variant))
     out = run.stdout + run.stderr
     assert run.returncode == 1, out
@@ -73,14 +73,14 @@ def test_script_fails_fast_when_the_server_does_not_answer(tmp_path: Path) -> No
     env = _env(tmp_path, WORKBENCH_DSN="postgresql://postgres@127.0.0.1:1/postgres")
     run = subprocess.run([str(SCRIPT)], env=env, capture_output=True, text=True, timeout=120,
                          cwd=tmp_path)
-    assert run.returncode != 0
-    assert "does not answer" in run.stderr or "cannot connect" in run.stdout + run.stderr
+    assert run.returncode == 2, run.stdout + run.stderr  # documented: fail fast with exit 2
+    assert "PostgreSQL does not answer" in run.stderr
 
 
 def test_script_needs_a_dsn(tmp_path: Path) -> None:
     run = subprocess.run([str(SCRIPT)], env=_env(tmp_path), capture_output=True, text=True,
                          timeout=60, cwd=tmp_path)
-    assert run.returncode != 0 and "WORKBENCH_DSN" in run.stderr
+    assert run.returncode == 2 and "set WORKBENCH_DSN" in run.stderr, run.stderr
 
 
 def test_github_workflow_runs_the_script_with_a_service_and_keeps_results() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,8 +13,9 @@ import nbformat
 import pytest
 from psycopg.conninfo import make_conninfo
 
+from tests.conftest import require_tool
 from workbench.report.run import run_report
-from workbench.settings import Settings
+from workbench.settings import VARIANTS, Settings
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 SECRET = "pw-must-not-leak-7731"
@@ -43,7 +43,7 @@ def test_bundle_layout(run) -> None:
     manifest = json.loads((d / "manifest.json").read_text())
     assert manifest["notebooks"][0]["status"] == "ok"
     assert manifest["versions"]["postgresql"]
-    assert set(manifest["prepared"]) == {"baseline", "remediated"}
+    assert set(manifest["prepared"]) == set(VARIANTS)
 
 
 def test_scorecard_has_all_risks_and_schema_verdicts(run) -> None:
@@ -58,7 +58,7 @@ def test_scorecard_has_all_risks_and_schema_verdicts(run) -> None:
                "no-probe"}
     for r in risks.values():
         assert r["baseline"]["verdict"] in allowed and r["remediated"]["verdict"] in allowed
-        for variant in ("baseline", "remediated"):  # every verdict's evidence opens
+        for variant in VARIANTS:  # every verdict's evidence opens
             if r[variant]["verdict"] != "no-probe":
                 assert r[variant]["evidence"], (r["id"], variant)
                 for rel in r[variant]["evidence"]:
@@ -82,10 +82,10 @@ def test_executed_notebook_has_outputs_and_parameters(run) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed")
 def test_page_renders_in_headless_chromium(run, tmp_path) -> None:
+    chromium = require_tool("chromium")
     out = subprocess.run(
-        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
          "--no-first-run", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", f"--user-data-dir={tmp_path}", "--virtual-time-budget=5000",
          "--dump-dom", (run.run_dir / "index.html").as_uri()],
