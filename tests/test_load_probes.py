@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import require_tool
 from workbench import db
 from workbench.load.experiments import (
+    WAIT_SHARE_EXHAUSTED,
     drift_after_write,
     pool_exhaustion,
     pool_verdict,
@@ -20,10 +22,15 @@ from workbench.load.runner import prepare_database
 from workbench.probes import registry
 from workbench.probes.base import ProbeContext
 from workbench.schema.variants import apply_variant
-from workbench.settings import Settings
+from workbench.settings import VARIANTS, Settings
 
 pytestmark = pytest.mark.db
-needs_pgbouncer = pytest.mark.skipif(pgbouncer_binary() is None, reason="pgbouncer not installed")
+
+
+@pytest.fixture
+def needs_pgbouncer() -> str:
+    """PgBouncer's path (a missing pgbouncer fails the test under CI=true)."""
+    return require_tool("pgbouncer", pgbouncer_binary())
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +39,7 @@ def probe_settings(settings: Settings) -> Iterator[Settings]:
     shared variants must not change. Remediated keeps derived values in the database (generated
     quantity_available, subtotal trigger): the setup without the drift defect."""
     s = Settings.load(settings.dsn, prefix=f"{settings.prefix}lp")
-    for variant in ("baseline", "remediated"):
+    for variant in VARIANTS:
         apply_variant(s, variant)
         prepare_database(s, variant)
     yield s
@@ -57,7 +64,10 @@ def test_pool_probe_confirms_exhaustion_on_baseline(probe_settings: Settings, tm
     finding = _run_probe(probe_settings, "load_pool_exhaustion", "baseline", tmp_path)
     assert finding.verdict == "confirmed", finding.reason
     runs = {r["users"]: r for r in finding.evidence["runs"]}
-    assert runs[25]["wait_mean_us"] > 10 * runs[10]["wait_mean_us"]
+    assert all(run["requests"] > 0 for run in runs.values()), runs  # every step completed work
+    over = [run for users, run in runs.items() if users > 10]  # more users than the pool of 10
+    assert over and any(run["failures"] > 0 or run["wait_share"] >= WAIT_SHARE_EXHAUSTED
+                        for run in over), runs  # the outcome the verdict names
     remediated = _run_probe(probe_settings, "load_pool_exhaustion", "remediated", tmp_path)
     assert remediated.verdict == "not-testable"
 
@@ -67,10 +77,10 @@ def test_pool_large_enough_shows_no_exhaustion(probe_settings: Settings, tmp_pat
                             results_dir=tmp_path)
     exhausted, reason = pool_verdict(frame, 10)
     assert not exhausted, reason
-    assert (frame["wait_share"] < 0.25).all() and (frame["failures"] == 0).all()
+    assert (frame["requests"] > 0).all() and (frame["failures"] == 0).all()
 
 
-@needs_pgbouncer
+@pytest.mark.usefixtures("needs_pgbouncer")
 def test_prepared_statements_fail_through_transaction_pooler(probe_settings: Settings,
                                                              tmp_path) -> None:
     base = _run_probe(probe_settings, "load_pooler_prepared_statements", "baseline", tmp_path)
@@ -80,7 +90,7 @@ def test_prepared_statements_fail_through_transaction_pooler(probe_settings: Set
     assert rem.verdict == "mitigated", rem.reason
 
 
-@needs_pgbouncer
+@pytest.mark.usefixtures("needs_pgbouncer")
 def test_session_tenant_leaks_through_pooler_and_local_does_not(probe_settings: Settings) -> None:
     session, local = pooler_tenant_leak(probe_settings)
     assert session.leaked and session.other_client_rows > 0
@@ -107,3 +117,6 @@ def test_drift_experiment_reports_both_checks(probe_settings: Settings, tmp_path
     frame = drift_after_write(probe_settings, variants=["baseline"], users=4, duration="1s",
                               results_dir=tmp_path)
     assert set(frame["check"]) == {"quantity_drift", "order_totals_drift"}
+    # the writes happened, and nothing on the baseline takes drift away once it is there
+    assert (frame["write_requests"] > 0).all() and (frame["write_failures"] == 0).all()
+    assert (frame["after"] >= frame["before"]).all(), frame

@@ -22,7 +22,7 @@ from workbench.seed import binary, load_anomalies, load_profile, seed_database, 
 from workbench.seed.tables import TABLES
 from workbench.seed.values import rng_for, uuids
 from workbench.seed.writer import Catalog
-from workbench.settings import Settings
+from workbench.settings import VARIANTS, Settings
 from workbench.sqlfiles import read_sql
 
 pytestmark = pytest.mark.db
@@ -36,22 +36,20 @@ def fresh(settings: Settings, variant: str, suffix: str) -> str:
     return apply_variant(settings, variant, database=f"{settings.prefix}_{suffix}").database
 
 
-@pytest.fixture(scope="module", params=["baseline", "remediated"])
+@pytest.fixture(scope="module", params=list(VARIANTS))
 def seeded(request: pytest.FixtureRequest, settings: Settings):  # type: ignore[no-untyped-def]
     """A variant seeded with ci (workers=2), with its fingerprint from before seeding."""
     name = fresh(settings, request.param, f"seed_{request.param}")
     with db.connection(settings, name) as conn:
         before = fingerprint(conn)
-    started = time.perf_counter()
     report = seed_database(settings, name, "ci", workers=2)
-    elapsed = time.perf_counter() - started
-    yield request.param, name, before, report, elapsed
+    yield request.param, name, before, report
     db.drop_database(settings, name)
 
 
-def test_ci_fills_every_table_fast(seeded, connect) -> None:  # type: ignore[no-untyped-def]
-    variant, name, _, report, elapsed = seeded
-    assert elapsed < 10, f"ci took {elapsed:.1f}s on {variant}"
+def test_ci_fills_every_table(seeded, connect) -> None:  # type: ignore[no-untyped-def]
+    """Every table holds the rows the report says (seeding speed: benchmarks/seed_throughput.py)."""
+    _, name, _, report = seeded
     conn = connect(name)
     for table in TABLES:
         count = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(
@@ -62,13 +60,13 @@ def test_ci_fills_every_table_fast(seeded, connect) -> None:  # type: ignore[no-
 
 
 def test_fingerprint_unchanged(seeded, connect) -> None:  # type: ignore[no-untyped-def]
-    _, name, before, _, _ = seeded
+    _, name, before, _ = seeded
     after = fingerprint(connect(name))
     assert before.diff(after) == []
 
 
 def test_every_foreign_key_stays_in_its_tenant(seeded, connect) -> None:  # type: ignore[no-untyped-def]
-    _, name, _, _, _ = seeded
+    _, name, _, _ = seeded
     conn = connect(name)
     pairs = conn.execute(read_sql("seed/tenant_fk_pairs.sql")).fetchall()  # type: ignore[arg-type]
     assert len(pairs) >= 12
@@ -82,14 +80,14 @@ def test_every_foreign_key_stays_in_its_tenant(seeded, connect) -> None:  # type
 
 
 def test_derived_values_hold(seeded, connect) -> None:  # type: ignore[no-untyped-def]
-    _, name, _, _, _ = seeded
+    _, name, _, _ = seeded
     rows = connect(name).execute(read_sql("seed/derived_violations.sql")).fetchall()  # type: ignore[arg-type]
     assert len(rows) == 6
     assert {rule: n for rule, n in rows if n} == {}
 
 
 def test_contact_flags_follow_the_column_type(seeded, connect) -> None:  # type: ignore[no-untyped-def]
-    variant, name, _, _, _ = seeded
+    variant, name, _, _ = seeded
     conn = connect(name)
     typ, nonnull, true = conn.execute(
         "SELECT pg_typeof(is_primary)::text, count(is_primary), "
@@ -101,19 +99,19 @@ def test_contact_flags_follow_the_column_type(seeded, connect) -> None:  # type:
 
 
 def test_tenant_sizes_are_skewed(seeded, connect) -> None:  # type: ignore[no-untyped-def]
-    _, name, _, _, _ = seeded
+    _, name, _, _ = seeded
     sizes = [r[0] for r in connect(name).execute(
         "SELECT count(*) FROM activities GROUP BY organization_id ORDER BY 1 DESC")]
     assert len(sizes) == 4 and sizes[0] > 3 * sizes[-1]
 
 
 def test_refuses_a_non_empty_database(seeded, settings) -> None:  # type: ignore[no-untyped-def]
-    _, name, _, _, _ = seeded
+    _, name, _, _ = seeded
     with pytest.raises(UnsafeOperation, match="--replace"):
         seed_database(settings, name, "ci")
 
 
-@pytest.mark.parametrize("variant", ["baseline", "remediated"])
+@pytest.mark.parametrize("variant", list(VARIANTS))
 def test_same_rows_whatever_the_workers_or_copy_format(settings: Settings, variant: str) -> None:
     name = fresh(settings, variant, f"seed_det_{variant}")
     sums = []
@@ -170,7 +168,7 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(settings: Settings) -> N
     db.drop_database(settings, name)
 
 
-@pytest.mark.parametrize("variant", ["baseline", "remediated"])
+@pytest.mark.parametrize("variant", list(VARIANTS))
 def test_anomalies_are_planted_exactly(settings: Settings, variant: str, tmp_path: Path) -> None:
     name = fresh(settings, variant, f"seed_anom_{variant}")
     spec = tmp_path / "anomalies.toml"
@@ -298,7 +296,7 @@ def test_scale_changes_volumes_not_tenants() -> None:
 def test_seeded_distributions_match_the_profile(seeded, settings) -> None:  # type: ignore[no-untyped-def]
     from workbench.seed import stats
 
-    _, name, _, _, _ = seeded
+    _, name, _, _ = seeded
     check = stats.profile_check(settings, name, load_profile("ci"))
     assert check.height == 6
     assert check["relative_error"].abs().max() < 0.15
