@@ -20,9 +20,7 @@ import psycopg
 
 from workbench.load.tenants import Tenant
 from workbench.sqlfiles import read_sql
-
-GST = Decimal("0.10")
-CENT = Decimal("0.01")
+from workbench.tax import CENT, gst
 
 
 @dataclass(frozen=True)
@@ -80,20 +78,20 @@ def create_order(ctx: TxContext) -> int:
         row = ctx.run("product_price", {"product_id": product_id}).fetchone()
         name, price = (row[0], row[1]) if row else ("item", Decimal("1.00"))
         qty = Decimal(ctx.rng.randint(1, 5))
-        lines.append((n + 1, product_id, name, qty, price, (qty * price).quantize(CENT)))
+        total = (qty * price).quantize(CENT)
+        lines.append((n + 1, product_id, name, qty, price, total, gst(total)))
     subtotal = sum((line[5] for line in lines), Decimal(0))
-    tax = (subtotal * GST).quantize(CENT)
+    tax = sum((line[6] for line in lines), Decimal(0))  # as the seeder: the lines' tax summed
     number = f"L-{ctx.rng.getrandbits(48):012x}"
     insert = "order_insert_derived" if ctx.facts.balance_due_generated else "order_insert"
     order = ctx.run(insert, {"order_number": number, "customer_id":
                                      ctx.tenant.pick("customer_id", ctx.rng),
                                      "subtotal": subtotal, "tax": tax}).fetchone()
     assert order is not None
-    for n, product_id, name, qty, price, total in lines:
+    for n, product_id, name, qty, price, total, line_tax in lines:
         ctx.run("line_item_insert", {"order_id": order[0], "product_id": product_id,
                                      "line_number": str(n), "description": name, "quantity": qty,
-                                     "unit_price": price, "tax": (total * GST).quantize(CENT),
-                                     "line_total": total})
+                                     "unit_price": price, "tax": line_tax, "line_total": total})
     _activity(ctx, "order", order[0], "created", f"order {number}")
     return len(lines) + 3
 
@@ -111,7 +109,7 @@ def add_line_item(ctx: TxContext) -> int:
     name, price = (prod[0], prod[1]) if prod else ("item", Decimal("1.00"))
     qty = Decimal(ctx.rng.randint(1, 3))
     total = (qty * price).quantize(CENT)
-    line_tax = (total * GST).quantize(CENT)
+    line_tax = gst(total)
     ctx.run("line_item_insert", {"order_id": order_id, "product_id": product_id,
                                  "line_number": str(lines + 1), "description": name,
                                  "quantity": qty, "unit_price": price, "tax": line_tax,

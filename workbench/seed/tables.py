@@ -11,14 +11,14 @@ Derived values (the rule the integrity checks test against):
   ``inventory.total_value = round(quantity_on_hand * unit_cost)``.
 * order line: ``gross = round(quantity * unit_price)``,
   ``discount_amount = round(gross * discount_percent / 100)``, ``net = gross - discount_amount``,
-  ``tax_amount = round(net * 10%)`` when ``tax_type = 'gst'`` else 0,
+  ``tax_amount = round(net * GST)`` (:mod:`workbench.tax`) when ``tax_type = 'gst'``, else 0,
   ``line_total = net`` (the line's amount; tax stays in ``tax_amount``, as in quotes and in
   unit 0120's rule ``subtotal = sum(line_total)``).
 * order: ``subtotal = sum(line_total)``, ``tax_amount = sum(line tax_amount)``,
   ``discount_amount = round(subtotal * discount_percent / 100)`` (0 without a discount),
   ``total = subtotal - discount_amount + tax_amount + shipping_amount``,
   ``balance_due = total - paid_amount``.
-* quote: ``subtotal = sum(line_items[].line_total)``, ``tax_amount = round(subtotal * 10%)``,
+* quote: ``subtotal = sum(line_items[].line_total)``, ``tax_amount = round(subtotal * GST)``,
   ``total = subtotal - discount_amount + tax_amount``.
 * opportunity: ``weighted_value = round(estimated_value * probability / 100)``.
 """
@@ -52,6 +52,7 @@ from workbench.seed.values import (
     timestamps,
     uuids,
 )
+from workbench.tax import gst_cents
 
 Chunk = tuple[str, dict[str, Any]]
 # Rows per chunk: small enough that a worker's peak RSS stays ~250 MB (premortem's largest
@@ -61,7 +62,6 @@ Chunk = tuple[str, dict[str, Any]]
 # (each chunk has its own RNG stream), never their determinism.
 CHUNK_ROWS = {"email_history": 5_000}
 DEFAULT_CHUNK_ROWS = 20_000
-GST = 0.10
 NULL = None
 
 
@@ -487,7 +487,7 @@ def gen_quotes(t: Tenant) -> Iterator[Chunk]:
     cust = np.where(has_opp, t.keep["opp_customer"][opp], sample(rng, t.ids["customers"], n))
     status = pick(rng, {"draft": 2, "sent": 3, "accepted": 2, "rejected": 1, "expired": 1}, n)
     created = t.cal.times(rng, n)
-    tax = (subtotal * 10 + 50) // 100
+    tax = gst_cents(subtotal)
     yield "quotes", {
         **t.base(uuids(rng, n)),
         "quote_number": numbered("Q-", n, 6),
@@ -523,7 +523,7 @@ def gen_orders(t: Tenant) -> Iterator[Chunk]:
     line_disc = (gross * disc_pct + 50) // 100
     net = gross - line_disc
     tax_type = t.keep["product_tax"][prod]
-    line_tax = np.where(tax_type == "gst", (net * 10 + 50) // 100, 0)
+    line_tax = np.where(tax_type == "gst", gst_cents(net), 0)
     subtotal = np.bincount(owner, weights=net, minlength=n).astype(np.int64)
     tax = np.bincount(owner, weights=line_tax, minlength=n).astype(np.int64)
     discounted = mask(rng, sh["orders_discounted"], n)
