@@ -14,6 +14,7 @@ from workbench import db
 from workbench.audit import run_audit
 from workbench.schema.variants import apply_variant
 from workbench.seed import seed_database
+from workbench.settings import VARIANTS
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
@@ -46,7 +47,7 @@ def _counts(settings, variant: str, anomalies: dict[str, int] | None):
     return {r.id: r.count for r in audit.results}, planted
 
 
-@pytest.fixture(scope="module", params=["baseline", "remediated"])
+@pytest.fixture(scope="module", params=list(VARIANTS))
 def seeded(request, settings):
     clean, _ = _counts(settings, request.param, None)
     anomalous, planted = _counts(settings, request.param, ANOMALIES)

@@ -15,14 +15,15 @@ import pytest
 
 from workbench import explain
 from workbench.experiments.data import build_database
+from workbench.experiments.partitions import PARTITION_UNIT, PARTITIONED_TABLES
 from workbench.probes import registry
 from workbench.probes.base import ProbeContext
 from workbench.schema.fingerprint import fingerprint
 from workbench.schema.units import apply_unit, get_unit, revert_unit
 
 pytestmark = pytest.mark.db
-UNIT = "0300_partition_append_only_by_month"
-TABLES = ("email_history", "activities", "inventory_movements")
+UNIT = PARTITION_UNIT
+TABLES = PARTITIONED_TABLES
 
 
 def checksums(conn: psycopg.Connection) -> dict[str, tuple[int, str]]:
@@ -60,6 +61,12 @@ def test_rows_survive_apply_and_revert_and_months_prune(
                           "WHERE body_html IS NOT NULL OR body_text IS NOT NULL").fetchone()
     apply_unit(conn, get_unit(UNIT))
     assert checksums(conn) == before
+    # PARTITIONED_TABLES (the experiments' list) is what the unit partitions, plus the bodies
+    # table it splits off email_history and partitions alike
+    partitioned = {r[0] for r in conn.execute(
+        "SELECT c.relname FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid "
+        "WHERE c.relnamespace = 'public'::regnamespace")}
+    assert partitioned == set(TABLES) | {"email_bodies"}, partitioned
     assert conn.execute("SELECT count(*) FROM email_bodies").fetchone() == bodies
     for table in TABLES:
         kind = conn.execute("SELECT relkind::text FROM pg_class WHERE oid = %s::regclass",

@@ -14,13 +14,14 @@ import pytest
 from psycopg import sql
 
 from workbench import db
+from workbench.experiments.partitions import PARTITIONED_TABLES
 from workbench.schema.variants import apply_variant
 from workbench.seed import list_profiles, load_profile, seed_database, stats
-from workbench.settings import Settings
+from workbench.settings import VARIANTS, Settings
 from workbench.sqlfiles import read_sql
 
 pytestmark = pytest.mark.db
-PARTITIONED = {"activities", "email_history", "email_bodies", "inventory_movements"}
+PARTITIONED = {*PARTITIONED_TABLES, "email_bodies"}  # bodies split off and partitioned alike
 INLINE = sql.SQL("public.email_history AS b ON b.id = e.id")
 SPLIT = sql.SQL("public.email_bodies AS b ON b.email_id = e.id "
                 "AND b.organization_id = e.organization_id AND b.created_at = e.created_at")
@@ -37,7 +38,7 @@ def bodies(settings: Settings, name: str, source: sql.Composable) -> tuple[int, 
 
 def test_both_variants_hold_the_same_email_bodies(settings: Settings) -> None:
     names = {v: apply_variant(settings, v, database=f"{settings.prefix}_sb_{v}").database
-             for v in ("baseline", "remediated")}
+             for v in VARIANTS}
     reports = {v: seed_database(settings, n, "ci", workers=1) for v, n in names.items()}
     base = bodies(settings, names["baseline"], INLINE)
     split = bodies(settings, names["remediated"], SPLIT)

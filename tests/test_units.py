@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from workbench import db
@@ -23,6 +25,15 @@ def test_units_are_well_formed() -> None:
         assert unit.title and unit.why, unit.id
         assert unit.risks and set(unit.risks) <= ids, unit.id
         assert set(unit.needs) <= {u.id for u in units}, unit.id
+
+
+def test_index_units_are_the_units_that_only_create_indexes() -> None:
+    """``kind = "index"`` in unit.toml (what the index experiments measure) matches the SQL."""
+    for unit in all_units():
+        text = re.sub(r"--[^\n]*", "", unit.apply_path.read_text())
+        statements = [s.strip() for s in text.split(";") if s.strip()]
+        only_indexes = all(re.match(r"(?i)CREATE\s+(UNIQUE\s+)?INDEX\b", s) for s in statements)
+        assert (unit.kind == "index") == only_indexes, (unit.id, unit.kind)
 
 
 def test_every_unit_round_trips_exactly(settings) -> None:

@@ -16,10 +16,8 @@ from matplotlib.figure import Figure
 from workbench import charts, db, explain
 from workbench.experiments.whatif import WhatIf, run_whatif, summary
 from workbench.queries import catalog, draw_parameters
-from workbench.schema.units import all_units
+from workbench.schema.units import units_of_kind
 from workbench.settings import Settings
-
-INDEX_UNITS_PREFIX = "02"
 
 
 def explain_catalog(settings: Settings, variant: str, run_dir: str | Path, *,
@@ -51,8 +49,8 @@ def explain_chart(summary_: pd.DataFrame, run_dir: str | Path, name: str) -> Fig
 
 
 def index_units() -> list[str]:
-    """The index mitigation units (02xx), in order."""
-    return [u.id for u in all_units() if u.id.startswith(INDEX_UNITS_PREFIX)]
+    """The index mitigation units (``kind = "index"`` in their unit.toml), in order."""
+    return [u.id for u in units_of_kind("index")]
 
 
 def index_experiments(settings: Settings, run_dir: str | Path, *, repeats: int = 3,

@@ -24,7 +24,7 @@ from workbench.load.pgbouncer import pgbouncer
 from workbench.load.report import split_roles
 from workbench.load.runner import LoadRun, LoadSpec, prepare_database, run_load
 from workbench.load.tenants import BYPASS_ROLE, LOAD_ROLE, TenantDirectory
-from workbench.settings import Settings
+from workbench.settings import VARIANTS, Settings
 from workbench.sqlfiles import read_sql
 
 DRIFT_CHECKS = ("quantity_drift", "order_totals_drift")
@@ -112,7 +112,7 @@ def drift_counts(settings: Settings, variant: str) -> dict[str, int]:
 
 
 def drift_after_write(
-    settings: Settings, *, variants: Sequence[str] = ("baseline", "remediated"), users: int = 8,
+    settings: Settings, *, variants: Sequence[str] = VARIANTS, users: int = 8,
     duration: str = "3s", results_dir: Path | None = None,
 ) -> pd.DataFrame:
     """Drift before and after a concurrent ``write`` run, per variant and check.

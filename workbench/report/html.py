@@ -9,6 +9,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from workbench.report.scorecard import Row, counts
+from workbench.settings import VARIANTS
 
 
 def _embedded_charts(run_dir: Path) -> list[dict[str, str]]:
@@ -29,7 +30,7 @@ def render(run_dir: Path, rows: list[Row], manifest: dict[str, Any],
     )
     page = env.get_template("index.html.j2").render(
         rows=rows, counts=counts(rows), manifest=manifest, charts=_embedded_charts(run_dir),
-        comparison=comparison,
+        comparison=comparison, variants=VARIANTS,
     )
     out = run_dir / "index.html"
     out.write_text(page)

@@ -1,6 +1,7 @@
 """Mitigation units: one folder each under ``sql/mitigations/``, found by scanning.
 
-A unit is ``apply.sql``, ``revert.sql`` and ``unit.toml`` (title, risks, why, needs). The folder
+A unit is ``apply.sql``, ``revert.sql`` and ``unit.toml`` (title, risks, why, needs, and an
+optional ``kind``: ``"index"`` marks the units the index experiments measure). The folder
 name is the unit's id and its number sets the order in which the remediated variant applies
 them. Applied units are recorded in ``_workbench.applied_units`` of the database, so any single
 unit can be applied or reverted alone and experiments can measure one mitigation at a time.
@@ -38,6 +39,7 @@ class Unit:
     why: str
     path: Path
     needs: tuple[str, ...] = field(default=())
+    kind: str = ""  # "index": an index the what-if experiments measure (notebook 03)
 
     @property
     def apply_path(self) -> Path:
@@ -65,6 +67,7 @@ def _load(folder: Path) -> Unit:
         why=str(meta.get("why", "")),
         path=folder,
         needs=tuple(meta.get("needs", ())),
+        kind=str(meta.get("kind", "")),
     )
 
 
@@ -84,6 +87,11 @@ def get_unit(unit_id: str) -> Unit:
             return unit
     known = ", ".join(u.id for u in units) or "none"
     raise NotFound(f"no mitigation unit {unit_id!r} (known: {known})")
+
+
+def units_of_kind(kind: str) -> list[Unit]:
+    """Units whose ``unit.toml`` declares ``kind`` (e.g. ``"index"``), in apply order."""
+    return [u for u in all_units() if u.kind == kind]
 
 
 def units_for_risk(risk_id: str) -> list[Unit]:
