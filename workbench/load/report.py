@@ -68,17 +68,22 @@ def percentile_chart(table: pd.DataFrame, run_dir: str | Path, name: str = "load
 
 
 def pool_chart(pool: pd.DataFrame, run_dir: str | Path, name: str = "pool_exhaustion") -> Figure:
-    """Throughput, p95 latency and connection wait against users, pool of 10."""
+    """Throughput, p95 latency and connection wait against users, one line per variant."""
     import matplotlib.pyplot as plt
 
     fig, (ax_rps, ax_lat) = plt.subplots(1, 2, figsize=(12, 4))
-    ax_rps.plot(pool["users"], pool["rps"], marker="o")
-    ax_rps.set(title=f"throughput, pool of {int(pool['pool_size'].iloc[0])}", xlabel="users",
-               ylabel="requests/s")
-    ax_lat.plot(pool["users"], pool["p95_us"] / 1000, marker="o", label="request p95")
-    ax_lat.plot(pool["users"], pool["wait_p95_us"] / 1000, marker="o",
-                label="wait for a connection p95")
+    ladders = pool.groupby("variant") if "variant" in pool else [("", pool)]
+    for variant, ladder in ladders:
+        color = VARIANT_COLORS.get(str(variant))
+        label = f"{variant}, pool of {int(ladder['pool_size'].iloc[0])}".lstrip(", ")
+        ax_rps.plot(ladder["users"], ladder["rps"], marker="o", color=color, label=label)
+        ax_lat.plot(ladder["users"], ladder["p95_us"] / 1000, marker="o", color=color,
+                    label=f"{label}: request p95")
+        ax_lat.plot(ladder["users"], ladder["wait_p95_us"] / 1000, marker="x", linestyle="--",
+                    color=color, label=f"{label}: wait for a connection p95")
+    ax_rps.set(title="throughput", xlabel="users", ylabel="requests/s")
     ax_lat.set(title="latency", xlabel="users", ylabel="ms")
+    ax_rps.legend()
     ax_lat.legend()
     charts.save(fig, run_dir, name)
     return fig
