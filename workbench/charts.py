@@ -6,6 +6,11 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from workbench.settings import VARIANTS
+
+# One colour per variant on every chart: the schema as reviewed red, with mitigations green.
+VARIANT_COLORS = dict(zip(VARIANTS, ("#c62828", "#2e7d32"), strict=True))
+
 # No backend is forced here: in a notebook kernel the inline backend shows every figure, and
 # without a display (CLI, CI) matplotlib falls back to Agg by itself.
 

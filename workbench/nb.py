@@ -60,7 +60,7 @@ def protection_chart(overview: pd.DataFrame, run_dir: str | Path) -> Figure:
     pivot = o.pivot_table(index="table_name", columns="variant", values="protections",
                           aggfunc="sum").fillna(0)
     fig, ax = plt.subplots(figsize=(10, max(3, 0.32 * len(pivot))))
-    pivot.plot.barh(ax=ax, color={"baseline": "#c62828", "remediated": "#2e7d32"})
+    pivot.plot.barh(ax=ax, color=charts.VARIANT_COLORS)
     ax.set_xlabel("foreign keys + checks/uniques + RLS policies + triggers (from the catalog)")
     ax.set_ylabel("")
     ax.set_title("What the catalog enforces per table: baseline vs remediated")

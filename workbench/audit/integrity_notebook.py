@@ -56,7 +56,8 @@ def severity_chart(findings: pd.DataFrame, run_dir: str | Path,
               .unstack(fill_value=0)
               .reindex(index=list(reversed(SEVERITIES)), columns=list(VARIANTS), fill_value=0))
     fig, ax = plt.subplots(figsize=(7, 4))
-    by_sev.plot.bar(ax=ax, title="checks with findings, by severity")
+    by_sev.plot.bar(ax=ax, title="checks with findings, by severity",
+                    color=[charts.VARIANT_COLORS[c] for c in by_sev.columns])
     ax.set_ylabel("checks")
     fig.tight_layout()
     charts.save(fig, run_dir, name)

@@ -13,9 +13,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from workbench import charts
+from workbench.charts import VARIANT_COLORS
 from workbench.load.runner import LoadRun
-
-VARIANT_COLORS = {"baseline": "tab:red", "remediated": "tab:green"}
 
 
 def per_query(runs: dict[str, LoadRun]) -> pd.DataFrame:
