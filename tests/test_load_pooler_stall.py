@@ -28,8 +28,9 @@ from workbench.settings import Settings
 pytestmark = pytest.mark.db
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def _needs_pgbouncer() -> None:
+    """Before any database work: a missing pgbouncer fails the module under CI=true."""
     require_tool("pgbouncer", pgbouncer_binary())
 
 

@@ -81,9 +81,14 @@ def test_executed_notebook_has_outputs_and_parameters(run) -> None:
     assert any("image/png" in o.get("data", {}) for o in outputs), "the chart is not shown inline"
 
 
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    """Debian's chromium (skipped without it; a failure under CI=true), before the report runs."""
+    return require_tool("chromium")
+
+
 @pytest.mark.browser
-def test_page_renders_in_headless_chromium(run, tmp_path) -> None:
-    chromium = require_tool("chromium")
+def test_page_renders_in_headless_chromium(chromium, run, tmp_path) -> None:  # type: ignore[no-untyped-def]
     out = subprocess.run(
         [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
          "--no-first-run", "--disable-background-networking", "--disable-component-update",
