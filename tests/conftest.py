@@ -49,6 +49,14 @@ def require_tool(name: str, path: str | None = None) -> str:
 
 
 @pytest.fixture(scope="session")
+def pgbouncer_path() -> str:
+    """PgBouncer's executable, for the pooler tests (``usefixtures("pgbouncer_path")``)."""
+    from workbench.load.pgbouncer import pgbouncer_binary
+
+    return require_tool("pgbouncer", pgbouncer_binary())
+
+
+@pytest.fixture(scope="session")
 def settings() -> Iterator[Settings]:
     dsn = os.environ.get("WORKBENCH_TEST_DSN") or None
     prefix = f"wbt{secrets.token_hex(3)}"

@@ -19,19 +19,14 @@ from contextlib import contextmanager
 
 import pytest
 
-from tests.conftest import require_tool
-from workbench.load.pgbouncer import Pooler, pgbouncer, pgbouncer_binary
+from workbench.load.pgbouncer import Pooler, pgbouncer
 from workbench.load.runner import LoadRun, LoadSpec, prepare_database, run_load
 from workbench.schema.variants import apply_variant
 from workbench.settings import Settings
 
-pytestmark = pytest.mark.db
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _needs_pgbouncer() -> None:
-    """Before any database work: a missing pgbouncer fails the module under CI=true."""
-    require_tool("pgbouncer", pgbouncer_binary())
+# pgbouncer_path (session-scoped) comes before any database work: under CI=true a missing
+# pgbouncer fails the module instead of skipping it
+pytestmark = [pytest.mark.db, pytest.mark.usefixtures("pgbouncer_path")]
 
 
 @pytest.fixture(scope="module")

@@ -7,17 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_tool
 from workbench import db
 from workbench.load.experiments import (
-    WAIT_SHARE_EXHAUSTED,
     drift_after_write,
     pool_exhaustion,
     pool_verdict,
     pooler_tenant_leak,
     rls_cost,
 )
-from workbench.load.pgbouncer import pgbouncer_binary
 from workbench.load.runner import prepare_database
 from workbench.probes import registry
 from workbench.probes.base import ProbeContext
@@ -25,12 +22,7 @@ from workbench.schema.variants import apply_variant
 from workbench.settings import VARIANTS, Settings
 
 pytestmark = pytest.mark.db
-
-
-@pytest.fixture
-def needs_pgbouncer() -> str:
-    """PgBouncer's path (a missing pgbouncer fails the test under CI=true)."""
-    return require_tool("pgbouncer", pgbouncer_binary())
+needs_pgbouncer = pytest.mark.usefixtures("pgbouncer_path")  # under CI=true: fail, not skip
 
 
 @pytest.fixture(scope="module")
@@ -64,10 +56,7 @@ def test_pool_probe_confirms_exhaustion_on_baseline(probe_settings: Settings, tm
     finding = _run_probe(probe_settings, "load_pool_exhaustion", "baseline", tmp_path)
     assert finding.verdict == "confirmed", finding.reason
     runs = {r["users"]: r for r in finding.evidence["runs"]}
-    assert all(run["requests"] > 0 for run in runs.values()), runs  # every step completed work
-    over = [run for users, run in runs.items() if users > 10]  # more users than the pool of 10
-    assert over and any(run["failures"] > 0 or run["wait_share"] >= WAIT_SHARE_EXHAUSTED
-                        for run in over), runs  # the outcome the verdict names
+    assert runs[25]["wait_mean_us"] > 10 * runs[10]["wait_mean_us"]
     remediated = _run_probe(probe_settings, "load_pool_exhaustion", "remediated", tmp_path)
     assert remediated.verdict == "not-testable"
 
@@ -80,7 +69,7 @@ def test_pool_large_enough_shows_no_exhaustion(probe_settings: Settings, tmp_pat
     assert (frame["requests"] > 0).all() and (frame["failures"] == 0).all()
 
 
-@pytest.mark.usefixtures("needs_pgbouncer")
+@needs_pgbouncer
 def test_prepared_statements_fail_through_transaction_pooler(probe_settings: Settings,
                                                              tmp_path) -> None:
     base = _run_probe(probe_settings, "load_pooler_prepared_statements", "baseline", tmp_path)
@@ -90,7 +79,7 @@ def test_prepared_statements_fail_through_transaction_pooler(probe_settings: Set
     assert rem.verdict == "mitigated", rem.reason
 
 
-@pytest.mark.usefixtures("needs_pgbouncer")
+@needs_pgbouncer
 def test_session_tenant_leaks_through_pooler_and_local_does_not(probe_settings: Settings) -> None:
     session, local = pooler_tenant_leak(probe_settings)
     assert session.leaked and session.other_client_rows > 0

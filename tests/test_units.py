@@ -32,7 +32,8 @@ def test_index_units_are_the_units_that_only_create_indexes() -> None:
     for unit in all_units():
         text = re.sub(r"--[^\n]*", "", unit.apply_path.read_text())
         statements = [s.strip() for s in text.split(";") if s.strip()]
-        only_indexes = all(re.match(r"(?i)CREATE\s+(UNIQUE\s+)?INDEX\b", s) for s in statements)
+        only_indexes = bool(statements) and all(
+            re.match(r"(?i)CREATE\s+(UNIQUE\s+)?INDEX\b", s) for s in statements)
         assert (unit.kind == "index") == only_indexes, (unit.id, unit.kind)
 
 

@@ -1,7 +1,6 @@
 """Mitigation units: one folder each under ``sql/mitigations/``, found by scanning.
 
-A unit is ``apply.sql``, ``revert.sql`` and ``unit.toml`` (title, risks, why, needs, and an
-optional ``kind``: ``"index"`` marks the units the index experiments measure). The folder
+A unit is ``apply.sql``, ``revert.sql`` and ``unit.toml`` (title, risks, why, needs). The folder
 name is the unit's id and its number sets the order in which the remediated variant applies
 them. Applied units are recorded in ``_workbench.applied_units`` of the database, so any single
 unit can be applied or reverted alone and experiments can measure one mitigation at a time.
@@ -38,8 +37,8 @@ class Unit:
     risks: tuple[str, ...]
     why: str
     path: Path
+    kind: str = ""  # unit.toml's optional kind: "index" for the units the index experiments measure
     needs: tuple[str, ...] = field(default=())
-    kind: str = ""  # "index": an index the what-if experiments measure (notebook 03)
 
     @property
     def apply_path(self) -> Path:
@@ -66,8 +65,8 @@ def _load(folder: Path) -> Unit:
         risks=tuple(meta.get("risks", ())),
         why=str(meta.get("why", "")),
         path=folder,
-        needs=tuple(meta.get("needs", ())),
         kind=str(meta.get("kind", "")),
+        needs=tuple(meta.get("needs", ())),
     )
 
 
