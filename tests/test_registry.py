@@ -7,7 +7,6 @@ import inspect
 import pkgutil
 
 import workbench.probes
-from workbench.audit.probe import AuditProbe
 from workbench.audit.registry import registry as check_registry
 from workbench.probes import registry
 from workbench.probes.base import Probe
@@ -46,7 +45,7 @@ def test_audit_probes_claim_the_risks_their_checks_name() -> None:
     """A probe made of audit checks and the checks' ``-- risks:`` headers agree: every risk the
     probe claims is named by one of its checks, and each check names one of the probe's risks."""
     checks = check_registry()
-    audit_probes = {pid: cls for pid, cls in registry().items() if issubclass(cls, AuditProbe)}
+    audit_probes = {pid: cls for pid, cls in registry().items() if getattr(cls, "checks", ())}
     assert audit_probes
     for pid, cls in audit_probes.items():
         assert cls.checks and set(cls.checks) <= set(checks), (pid, cls.checks)
