@@ -1,6 +1,6 @@
 """RISK-INTEGRITY-005: tenant columns that accept NULL (rows that belong to nobody)."""
 
-from workbench.audit.probe import AuditProbe
+from workbench.probes.audit_probe import AuditProbe
 
 
 class IntegrityNotNull(AuditProbe):

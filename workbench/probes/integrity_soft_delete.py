@@ -1,6 +1,6 @@
 """RISK-INTEGRITY-004: soft deletes that leave live children behind."""
 
-from workbench.audit.probe import AuditProbe
+from workbench.probes.audit_probe import AuditProbe
 
 
 class IntegritySoftDelete(AuditProbe):
