@@ -3,20 +3,38 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
 
 import psycopg
 from psycopg import sql
+from psycopg.rows import class_row
 
 from workbench.audit.context import detect
 from workbench.audit.runner import run_audit
-from workbench.audit.targets import ForeignKey, foreign_keys, has_column, ident
+from workbench.audit.targets import ident
 from workbench.probes.base import Observation, Probe, ProbeContext
+from workbench.sqlfiles import read_sql
 
 SOFT_DELETE_COLUMN = "deleted_at"
 """The soft-delete convention the audit reads too: a nullable timestamp, set when deleted."""
 PARENTS_PER_TABLE = 3
 """Parent rows soft-deleted (each rolled back) per parent table."""
+
+
+@dataclass(frozen=True)
+class SoftDeleteKey:
+    """A foreign key into a soft-deletable parent (any number of columns)."""
+
+    constraint_name: str
+    child: str
+    parent: str
+    child_columns: list[str]
+    parent_columns: list[str]
+    child_soft_deletes: bool
+    child_outlives_parent: bool
+
+    def label(self) -> str:
+        """``child(cols) -> parent`` for evidence."""
+        return f"{self.child}({', '.join(self.child_columns)}) -> {self.parent}"
 
 
 @dataclass(frozen=True)
@@ -30,65 +48,61 @@ class Propagation:
     by_child: dict[str, int]
 
 
-def soft_delete_keys(conn: psycopg.Connection) -> tuple[dict[str, list[ForeignKey]],
-                                                        list[ForeignKey]]:
-    """Keys between soft-deletable tables, by parent; and keys whose child cannot hold one.
+def soft_delete_keys(conn: psycopg.Connection) -> list[SoftDeleteKey]:
+    """Keys into soft-deletable parents, the tenant table's keys left out (unit 0020's kind).
 
-    Keys to the tenant table are left out: a deleted tenant is offboarding, not a row's delete
-    (unit 0020's tenant keys must not count as soft-delete gaps).
+    Only keys whose child can hold a soft delete and does not outlive its parent by declaration
+    (ON DELETE SET NULL) are measured; the others go into the evidence.
     """
     audit = detect(conn)
-    by_parent: dict[str, list[ForeignKey]] = {}
-    no_column: list[ForeignKey] = []
-    for fk in foreign_keys(conn, audit):
-        if fk.parent == audit.tenant_table or fk.child == fk.parent:
-            continue
-        if not has_column(conn, fk.parent, SOFT_DELETE_COLUMN):
-            continue
-        if has_column(conn, fk.child, SOFT_DELETE_COLUMN):
-            by_parent.setdefault(fk.parent, []).append(fk)
-        else:
-            no_column.append(fk)
-    return by_parent, no_column
+    with conn.cursor(row_factory=class_row(SoftDeleteKey)) as cur:
+        return cur.execute(read_sql("probes/soft_delete_keys.sql"),  # type: ignore[arg-type]
+                           {"schemas": list(audit.schemas), "tenant_table": audit.tenant_table,
+                            "column": SOFT_DELETE_COLUMN}).fetchall()
 
 
-def _live(fk: ForeignKey, value: Any) -> sql.Composed:
-    return sql.SQL("SELECT count(*) FROM {c} WHERE {cc} = {v} AND {d} IS NULL").format(
-        c=ident(fk.child), cc=sql.Identifier(fk.child_column), v=sql.Literal(value),
-        d=sql.Identifier(SOFT_DELETE_COLUMN))
+def _match(fk: SoftDeleteKey, alias: str, parent: str) -> sql.Composed:
+    """``alias.child_col = parent.parent_col AND ...`` for every column of the key."""
+    return sql.SQL(" AND ").join(
+        sql.SQL("{a}.{c} = {p}.{pc}").format(a=sql.Identifier(alias), c=sql.Identifier(c),
+                                            p=sql.Identifier(parent), pc=sql.Identifier(pc))
+        for c, pc in zip(fk.child_columns, fk.parent_columns, strict=True))
 
 
-def _count(conn: psycopg.Connection, query: sql.Composed) -> int:
-    row = conn.execute(query).fetchone()
-    return int(row[0]) if row else 0
+def _live_children(fk: SoftDeleteKey) -> sql.Composed:
+    """Live children of the parent row bound as ``p`` (a correlated count)."""
+    return sql.SQL("(SELECT count(*) FROM {c} ch WHERE {m} AND ch.{d} IS NULL)").format(
+        c=ident(fk.child), m=_match(fk, "ch", "p"), d=sql.Identifier(SOFT_DELETE_COLUMN))
 
 
-def measure_parent(conn: psycopg.Connection, parent: str, fks: list[ForeignKey],
+def measure_parent(conn: psycopg.Connection, parent: str, fks: list[SoftDeleteKey],
                    limit: int = PARENTS_PER_TABLE) -> list[Propagation]:
     """Soft-delete up to ``limit`` live parents that have live children; count who stays live.
 
-    Every delete runs in a transaction that is rolled back, so the data is left as it was.
-    Parents are those whose key (the referenced column of the first key) has live children.
+    Each delete runs in a transaction that is rolled back, so the data is left as it was; the
+    parent row is found again by its ctid inside that transaction.
     """
-    pcol = sql.Identifier(fks[0].parent_column)
     dcol = sql.Identifier(SOFT_DELETE_COLUMN)
-    has_live = sql.SQL(" OR ").join(
-        sql.SQL("EXISTS (SELECT 1 FROM {c} c WHERE c.{cc} = p.{pc} AND c.{d} IS NULL)").format(
-            c=ident(fk.child), cc=sql.Identifier(fk.child_column),
-            pc=sql.Identifier(fk.parent_column), d=dcol)
-        for fk in fks if fk.parent_column == fks[0].parent_column)
-    pick = sql.SQL("SELECT p.{k} FROM {p} p WHERE p.{d} IS NULL AND ({live}) LIMIT {n}").format(
-        k=pcol, p=ident(parent), d=dcol, live=has_live, n=sql.Literal(limit))
-    keyed = [fk for fk in fks if fk.parent_column == fks[0].parent_column]
+    counts = sql.SQL(", ").join(_live_children(fk) for fk in fks)
+    total = sql.SQL(" + ").join(_live_children(fk) for fk in fks)
+    pick = sql.SQL("SELECT p.ctid::text FROM {p} p WHERE p.{d} IS NULL AND ({t}) > 0 "
+                   "LIMIT {n}").format(p=ident(parent), d=dcol, t=total, n=sql.Literal(limit))
+
+    def live_now(ctid: str) -> list[int]:
+        query = sql.SQL("SELECT {c} FROM {p} p WHERE p.ctid = {t}::tid").format(
+            c=counts, p=ident(parent), t=sql.Literal(ctid))
+        return [int(n) for n in conn.execute(query).fetchone() or ()]
+
     out = []
-    for (value,) in conn.execute(pick).fetchall():
-        before = sum(_count(conn, _live(fk, value)) for fk in keyed)
+    for (ctid,) in conn.execute(pick).fetchall():
         with conn.transaction(force_rollback=True):
-            conn.execute(sql.SQL("UPDATE {p} SET {d} = now() WHERE {k} = {v}").format(
-                p=ident(parent), d=dcol, k=pcol, v=sql.Literal(value)))
-            after = {f"{fk.child}.{fk.child_column}": _count(conn, _live(fk, value))
-                     for fk in keyed}
-        out.append(Propagation(parent, str(value), before, sum(after.values()), after))
+            before = live_now(ctid)
+            updated = conn.execute(sql.SQL(
+                "UPDATE {p} SET {d} = now() WHERE ctid = {t}::tid RETURNING ctid::text").format(
+                    p=ident(parent), d=dcol, t=sql.Literal(ctid))).fetchone()
+            after = live_now(updated[0] if updated else ctid)
+        out.append(Propagation(parent, ctid, sum(before), sum(after),
+                               {fk.label(): n for fk, n in zip(fks, after, strict=True)}))
     return out
 
 
@@ -100,7 +114,13 @@ class IntegritySoftDelete(Probe):
 
     def observe(self, ctx: ProbeContext) -> Observation:
         """Soft-delete sample parents (rolled back), count live children; plus the stored rows."""
-        by_parent, no_column = soft_delete_keys(ctx.conn)
+        keys = soft_delete_keys(ctx.conn)
+        no_column = [fk for fk in keys if not fk.child_soft_deletes]
+        outlive = [fk for fk in keys if fk.child_soft_deletes and fk.child_outlives_parent]
+        by_parent: dict[str, list[SoftDeleteKey]] = {}
+        for fk in keys:
+            if fk.child_soft_deletes and not fk.child_outlives_parent:
+                by_parent.setdefault(fk.parent, []).append(fk)
         trials = [t for parent, fks in sorted(by_parent.items())
                   for t in measure_parent(ctx.conn, parent, fks)]
         stored = run_audit(ctx.conn, checks=["live_children_of_deleted_parents"]).results[0]
@@ -109,8 +129,8 @@ class IntegritySoftDelete(Probe):
         leaky = [t for t in trials if t.live_after]
         evidence = {"trials": [asdict(t) for t in trials],
                     "stored_deleted_parents_with_live_children": stored.count,
-                    "keys_to_children_without_soft_delete": [
-                        f"{fk.child}.{fk.child_column} -> {fk.parent}" for fk in no_column]}
+                    "keys_to_children_without_soft_delete": [fk.label() for fk in no_column],
+                    "keys_set_null_on_delete": [fk.label() for fk in outlive]}
         if not trials and not stored.count:
             return Observation(None, "no live parent row with live soft-deletable children to "
                                "soft-delete: nothing to measure (seed the database)", evidence)

@@ -1,6 +1,7 @@
 """Mitigation units: one folder each under ``sql/mitigations/``, found by scanning.
 
-A unit is ``apply.sql``, ``revert.sql`` and ``unit.toml`` (title, risks, why, needs). The folder
+A unit is ``apply.sql``, ``revert.sql`` and ``unit.toml`` (title, risks, why, needs, and the
+``columns`` (``table.column``) its risk names, when the review named them). The folder
 name is the unit's id and its number sets the order in which the remediated variant applies
 them. Applied units are recorded in ``_workbench.applied_units`` of the database, so any single
 unit can be applied or reverted alone and experiments can measure one mitigation at a time.
@@ -53,6 +54,7 @@ class Unit:
     path: Path
     needs: tuple[str, ...] = field(default=())
     app: dict[str, Any] = field(default_factory=dict, compare=False)
+    columns: tuple[str, ...] = field(default=())
 
     @property
     def changes_schema(self) -> bool:
@@ -98,6 +100,7 @@ def _load(folder: Path) -> Unit:
         path=folder,
         needs=tuple(meta.get("needs", ())),
         app=dict(app),
+        columns=tuple(meta.get("columns", ())),
     )
 
 
