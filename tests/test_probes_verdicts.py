@@ -305,3 +305,32 @@ def test_audit_probes_on_the_variants(probe_id, settings, baseline_db, remediate
     assert rem.verdict == "mitigated", rem.reason
     assert {c: rem.evidence[c]["count"] for c in VARIANT_PROBES[probe_id]} \
         == dict.fromkeys(VARIANT_PROBES[probe_id], 0)
+
+
+def test_fulltext_verdict_follows_the_figures() -> None:
+    from workbench.probes.scale_fulltext import fulltext_verdict
+
+    assert fulltext_verdict({"a": 0.02, "b": 0.5}, 0.10)[0] is True
+    present, reason = fulltext_verdict({"a": 0.02, "b": 0.05}, 0.10)
+    assert present is False and "2% to a, 5% to b" in reason
+
+
+def test_fulltext_write_cost_measures_every_index(small, observe) -> None:
+    small.execute("ALTER TABLE invoices ADD COLUMN note text")
+    small.execute("UPDATE invoices SET note = repeat('solar panel inverter battery ', 20)")
+    small.execute("ALTER TABLE clients ADD COLUMN search tsvector "
+                  "GENERATED ALWAYS AS (to_tsvector('simple', email)) STORED")
+    small.execute("CREATE INDEX invoices_note_fts ON invoices USING gin "
+                  "(to_tsvector('english', note))")
+    small.execute("CREATE INDEX clients_search ON clients USING gin (search)")
+    small.execute("CREATE INDEX clients_email_trgm ON clients USING gin ((ARRAY[email]))")
+    obs = observe("scale_full_text_write_cost", small)
+    tables = obs.evidence["tables"]
+    assert {t: m["indexes"] for t, m in tables.items()} == {
+        "clients": ["clients_search"], "invoices": ["invoices_note_fts"]}
+    assert all(m["measured"] and m["rows"] in (1, 2) for m in tables.values())
+    worst = max(m["overhead"] for m in tables.values())
+    assert obs.present is (worst > obs.evidence["threshold"])
+    small.execute("DROP INDEX invoices_note_fts, clients_search")
+    gone = observe("scale_full_text_write_cost", small)
+    assert gone.present is False and gone.evidence["tables"] == {}
