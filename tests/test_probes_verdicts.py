@@ -334,3 +334,17 @@ def test_fulltext_write_cost_measures_every_index(small, observe) -> None:
     small.execute("DROP INDEX invoices_note_fts, clients_search")
     gone = observe("scale_full_text_write_cost", small)
     assert gone.present is False and gone.evidence["tables"] == {}
+
+
+def test_soft_delete_uniques_read_the_tenant_column(small, observe) -> None:
+    small.execute("CREATE UNIQUE INDEX clients_email_global ON clients (email)")
+    assert observe("isolation_soft_delete_uniques", small).present is False  # not per tenant
+    small.execute("CREATE UNIQUE INDEX clients_account_email ON clients (account_id, email)")
+    obs = observe("isolation_soft_delete_uniques", small)
+    assert obs.present is True
+    assert [s["index_name"] for s in obs.evidence["soft_delete_unique_without_filter"]["samples"]
+            ] == ["clients_account_email"]
+    small.execute("DROP INDEX clients_account_email")
+    small.execute("CREATE UNIQUE INDEX clients_account_email ON clients (account_id, email) "
+                  "WHERE deleted_at IS NULL")
+    assert observe("isolation_soft_delete_uniques", small).present is False

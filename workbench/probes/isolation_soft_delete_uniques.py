@@ -1,5 +1,6 @@
 """RISK-MT-005: per-tenant uniques that still count soft-deleted rows."""
 
+import re
 from typing import Any
 
 from workbench.probes.audit_probe import AuditProbe
@@ -14,4 +15,6 @@ class IsolationSoftDeleteUniques(AuditProbe):
 
     def keep(self, check_id: str, sample: dict[str, Any]) -> bool:
         """Only per-tenant uniques (the global ones are RISK-MT-003's business)."""
-        return "organization_id" in str(sample.get("definition"))
+        column = self.audit.tenant_column if self.audit else None
+        return bool(column) and re.search(rf"\b{re.escape(str(column))}\b",
+                                          str(sample.get("definition"))) is not None
