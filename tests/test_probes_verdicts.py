@@ -348,3 +348,15 @@ def test_soft_delete_uniques_read_the_tenant_column(small, observe) -> None:
     small.execute("CREATE UNIQUE INDEX clients_account_email ON clients (account_id, email) "
                   "WHERE deleted_at IS NULL")
     assert observe("isolation_soft_delete_uniques", small).present is False
+
+
+def test_single_org_users(small, observe) -> None:
+    small.execute("CREATE TABLE members (id uuid PRIMARY KEY, account_id uuid NOT NULL "
+                  "REFERENCES accounts, auth_id uuid NOT NULL)")
+    small.execute("CREATE UNIQUE INDEX members_auth ON members (auth_id)")
+    obs = observe("isolation_single_org_users", small)
+    assert obs.present is True
+    assert obs.evidence["unique_without_tenant_column"]["count"] == 1
+    small.execute("DROP INDEX members_auth")
+    small.execute("CREATE UNIQUE INDEX members_auth ON members (account_id, auth_id)")
+    assert observe("isolation_single_org_users", small).present is False
