@@ -360,3 +360,13 @@ def test_single_org_users(small, observe) -> None:
     small.execute("DROP INDEX members_auth")
     small.execute("CREATE UNIQUE INDEX members_auth ON members (account_id, auth_id)")
     assert observe("isolation_single_org_users", small).present is False
+
+
+def test_schema_without_tenants(scratch_db, connect, observe) -> None:
+    conn = connect(scratch_db("notenant"), autocommit=True)
+    conn.execute("CREATE TABLE tickets (id int PRIMARY KEY, status text, closed boolean)")
+    assert observe("isolation_feature_flags", conn).present is None
+    obs = observe("integrity_not_null", conn)
+    assert obs.present is True and obs.evidence["counted"] == {"public.tickets.status": "status"}
+    conn.execute("ALTER TABLE tickets ALTER status SET NOT NULL")
+    assert observe("integrity_not_null", conn).present is False

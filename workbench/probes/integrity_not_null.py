@@ -39,11 +39,11 @@ class IntegrityNotNull(Probe):
     group = "integrity"
 
     def observe(self, ctx: ProbeContext) -> Observation:
-        """Classify every nullable column of the tenant tables."""
+        """Classify every nullable column of the audited schemas' tables."""
         audit = detect(ctx.conn)
         with ctx.conn.cursor(row_factory=dict_row) as cur:
             rows = cur.execute(read_sql("probes/nullable_columns.sql"),  # type: ignore[arg-type]
-                               {"tables": list(audit.tenant_oids)}).fetchall()
+                               {"schemas": list(audit.schemas)}).fetchall()
         named = {_qualified(c.rsplit(".", 1)[0]) + "." + c.rsplit(".", 1)[1]
                  for u in units_for_risk(self.risks[0]) for c in u.columns}
         counted: dict[str, str] = {}
@@ -68,7 +68,7 @@ class IntegrityNotNull(Probe):
                 review[name] = "workflow date"
         evidence: dict[str, Any] = {
             "named_by_review": sorted(named), "counted": counted, "to_review": review,
-            "tenant_tables": len(audit.tenant_tables)}
+            "schemas": list(audit.schemas)}
         found = ", ".join(f"{n} ({why})" for n, why in sorted(counted.items()))
         reason = (f"{len(counted)} nullable columns that should be required"
                   + (f": {found}" if counted else "")

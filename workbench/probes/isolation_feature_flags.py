@@ -6,14 +6,13 @@ from typing import Any
 
 from psycopg.rows import dict_row
 
-from workbench.audit.context import detect
+from workbench.audit.context import AuditContext, detect
 from workbench.probes.base import Observation, Probe, ProbeContext
 from workbench.sqlfiles import read_sql
 
 
-def switch_tables(ctx: ProbeContext) -> list[dict[str, Any]]:
+def switch_tables(ctx: ProbeContext, audit: AuditContext) -> list[dict[str, Any]]:
     """Tenant tables shaped like per-tenant switches (unique per tenant [and key], booleans)."""
-    audit = detect(ctx.conn)
     with ctx.conn.cursor(row_factory=dict_row) as cur:
         return cur.execute(read_sql("probes/tenant_switch_tables.sql"),  # type: ignore[arg-type]
                            {"tables": list(audit.tenant_oids),
@@ -28,7 +27,10 @@ class IsolationFeatureFlags(Probe):
 
     def observe(self, ctx: ProbeContext) -> Observation:
         """Look in the catalog for a tenant table unique per tenant (and key) holding booleans."""
-        found = switch_tables(ctx)
+        audit = detect(ctx.conn)
+        if not audit.tenant_tables:
+            return Observation(None, "no tenant tables: per-tenant switches do not apply", {})
+        found = switch_tables(ctx, audit)
         tables = sorted({r["table_name"] for r in found})
         if found:
             first = found[0]
