@@ -26,11 +26,18 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import psycopg
 
 from workbench.errors import BadParameter
-from workbench.tenancy.catalog import Catalog, ForeignKey, audited_schemas, read_catalog
+from workbench.tenancy.catalog import (
+    Catalog,
+    ForeignKey,
+    Policy,
+    audited_schemas,
+    read_catalog,
+)
 from workbench.tenancy.expressions import Reader, Reading
 from workbench.tenancy.model import Evidence, Hop, TableTenancy, TenantContext, TenantModel
 
@@ -41,6 +48,7 @@ FLOOR = 1.5
 SHAPES = ("policy", "membership", "composite_fk", "scoped_unique", "denormalized")
 
 
+@cache
 def _base_type(t: str) -> str:
     return re.sub(r"\(.*\)", "", t).strip()
 
@@ -80,6 +88,23 @@ class Inference:
         self.reader = Reader(catalog)
         self.readings = {(p.table, p.name): self.reader.read(p.text, p.table)
                          for p in catalog.policies}
+        self.fk_columns: dict[str, set[str]] = {}
+        self.user_keys: dict[str, str] = {}  # table -> its NOT NULL key to the platform's users
+        for fk in catalog.foreign_keys:
+            self.fk_columns.setdefault(fk.child, set()).update(fk.columns)
+            if len(fk.columns) == 1 and fk.not_null and fk.parent.startswith("auth."):
+                self.user_keys.setdefault(fk.child, fk.columns[0])
+        self.policies_of: dict[str, list[Policy]] = {}
+        for p in catalog.policies:
+            self.policies_of.setdefault(p.table, []).append(p)
+        self.with_column: dict[str, list[str]] = {}
+        for name, table in sorted(catalog.tables.items()):
+            for col in table.columns:
+                self.with_column.setdefault(col, []).append(name)
+        self.policy_columns: dict[str, set[str]] = {}
+        for (table, _), reading in self.readings.items():
+            if reading.has_context:
+                self.policy_columns.setdefault(table, set()).update(reading.columns)
         self.fks_by_parent: dict[tuple[str, str], list[ForeignKey]] = {}
         for fk in catalog.foreign_keys:
             if len(fk.columns) == 1 and fk.child != fk.parent:
@@ -111,10 +136,9 @@ class Inference:
             return cand  # no key through the given column: not a candidate
         names = Counter(fk.columns[0] for group in by_child.values() for fk in group)
         dominant = forced_column or (min(names, key=lambda n: (-names[n], n)) if names else None)
-        policy_cols = self._policy_columns()
         for child, group in sorted(by_child.items()):
             cols = [fk.columns[0] for fk in group]
-            in_policy = [c for c in cols if c in policy_cols.get(child, set())]
+            in_policy = [c for c in cols if c in self.policy_columns.get(child, set())]
             not_null = [fk.columns[0] for fk in group if fk.not_null]
             pick = (in_policy or ([dominant] if dominant in cols else []) or not_null or cols)[0]
             cand.columns[child] = pick
@@ -123,12 +147,11 @@ class Inference:
                  + _list(f"{t}.{cand.columns[t]}" for t in fk_tables), len(fk_tables))
         carried = []
         if dominant:
-            for name, table in sorted(self.catalog.tables.items()):
-                col = table.columns.get(dominant)
+            for name in self.with_column.get(dominant, []):
+                col = self.catalog.tables[name].columns.get(dominant)
                 if (name != parent and name not in cand.columns and col is not None
                         and _base_type(col.type) == cand.key_type
-                        and not any(f.child == name and dominant in f.columns
-                                    for f in self.catalog.foreign_keys)):
+                        and dominant not in self.fk_columns.get(name, set())):
                     cand.columns[name] = dominant
                     carried.append(name)
         cand.add("carried", f"{dominant} ({cand.key_type}) without a foreign key on "
@@ -137,18 +160,10 @@ class Inference:
         self._shape_evidence(cand, by_child)
         return cand
 
-    def _policy_columns(self) -> dict[str, set[str]]:
-        """Per table, its columns that policies able to learn the caller's tenant compare."""
-        out: dict[str, set[str]] = {}
-        for (table, _), reading in self.readings.items():
-            if reading.has_context:
-                out.setdefault(table, set()).update(reading.columns)
-        return out
-
     def _policy_evidence(self, cand: Candidate) -> None:
         tables: list[str] = []
         members: Counter[tuple[str, str, str]] = Counter()
-        for policy in self.catalog.policies:
+        for policy in [p for t in (*cand.columns, cand.table) for p in self.policies_of.get(t, [])]:
             reading = self.readings[(policy.table, policy.name)]
             column = cand.columns.get(policy.table)
             if not reading.has_context or column is None:
@@ -174,9 +189,9 @@ class Inference:
     def _memberships(self, cand: Candidate, reading: Reading | None) -> list[tuple[str, str, str]]:
         """Direct tables that link a user to the candidate: read by ``reading`` (or any)."""
         out = []
-        for table, tenant_col in cand.columns.items():
-            if reading is not None and table not in reading.relations:
-                continue
+        tables = sorted(reading.relations & cand.columns.keys() if reading else cand.columns)
+        for table in tables:
+            tenant_col = cand.columns[table]
             short = self.catalog.tables[table].short if table in self.catalog.tables else table
             user_col = None
             if reading is not None:
@@ -184,9 +199,7 @@ class Inference:
                                  if q in ("", short, table) and c != tenant_col
                                  and c in self.catalog.tables[table].columns), None)
             if user_col is None:
-                user_col = next((fk.columns[0] for fk in self.catalog.foreign_keys
-                                 if fk.child == table and len(fk.columns) == 1
-                                 and fk.parent.startswith("auth.") and fk.not_null), None)
+                user_col = self.user_keys.get(table)
             if user_col:
                 out.append((table, user_col, tenant_col))
         return out
@@ -207,17 +220,13 @@ class Inference:
         cand.add("denormalized", "tables carrying the tenant column reference each other: "
                  + _list(denorm), min(len(denorm), 6))
         scoped = [t for t, c in cols.items() if t in self.catalog.tables and any(
-            c in k and set(k) - {c} - self._fk_columns(t)
+            c in k and set(k) - {c} - self.fk_columns.get(t, set())
             for k in self.catalog.tables[t].unique_keys)]
         cand.add("scoped_unique", "unique keys scoped by the tenant column on " + _list(scoped),
                  min(len(scoped), 3))
         cascading = [t for t, group in by_child.items() if any(fk.cascades for fk in group)]
         cand.add("cascade", "deletes cascade from the tenant to " + _list(cascading),
                  len(cascading))
-
-    def _fk_columns(self, table: str) -> set[str]:
-        """Columns of ``table`` in any foreign key (a key made of them only is a junction's)."""
-        return {c for fk in self.catalog.foreign_keys if fk.child == table for c in fk.columns}
 
     def _demote_principals(self, cands: list[Candidate]) -> None:
         """The user side of another candidate's membership is the caller, not the tenant."""
@@ -290,7 +299,7 @@ class Inference:
 
         ``auth.uid()`` itself (the caller's identity, read from the JWT settings) is not one.
         """
-        inner = self.reader.read(body, None)
+        inner = self.reader.body(body)
         own_settings = {s for s in inner.settings if not s.startswith("request.jwt")}
         return bool(own_settings) or bool(inner.relations & {tenant, member})
 
