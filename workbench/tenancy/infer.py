@@ -89,9 +89,12 @@ class Inference:
         self.readings = {(p.table, p.name): self.reader.read(p.text, p.table)
                          for p in catalog.policies}
         self.fk_columns: dict[str, set[str]] = {}
+        self.key_columns: dict[str, set[str]] = {}  # columns that are a foreign key on their own
         self.user_keys: dict[str, str] = {}  # table -> its NOT NULL key to the platform's users
         for fk in catalog.foreign_keys:
             self.fk_columns.setdefault(fk.child, set()).update(fk.columns)
+            if len(fk.columns) == 1:
+                self.key_columns.setdefault(fk.child, set()).add(fk.columns[0])
             if len(fk.columns) == 1 and fk.not_null and fk.parent.startswith("auth."):
                 self.user_keys.setdefault(fk.child, fk.columns[0])
         self.policies_of: dict[str, list[Policy]] = {}
@@ -151,10 +154,10 @@ class Inference:
                 col = self.catalog.tables[name].columns.get(dominant)
                 if (name != parent and name not in cand.columns and col is not None
                         and _base_type(col.type) == cand.key_type
-                        and dominant not in self.fk_columns.get(name, set())):
+                        and dominant not in self.key_columns.get(name, set())):
                     cand.columns[name] = dominant
                     carried.append(name)
-        cand.add("carried", f"{dominant} ({cand.key_type}) without a foreign key on "
+        cand.add("carried", f"{dominant} ({cand.key_type}) without a key of its own on "
                  + _list(carried), len(carried))
         self._policy_evidence(cand)
         self._shape_evidence(cand, by_child)
