@@ -132,3 +132,16 @@ def test_toml_round_trip_and_bad_files(build):
         TenantModel.from_toml('[tables."public.x"]\nkind = "sideways"\n')
     with pytest.raises(BadParameter, match="names no column"):
         TenantModel.from_toml('[tables."public.x"]\nkind = "direct"\n')
+
+
+def test_setting_without_a_tenant_table(build):
+    model = infer(build("setting_no_keys"))
+    assert model.found()
+    assert _shape(model) == {
+        "tenant": (None, (), "text"),
+        "direct": {t: "tenant_ref" for t in ("public.documents", "public.events",
+                                             "public.folders")},
+        "indirect": {},
+        "global": {"public.plans"},
+    }
+    assert model.context.settings == ("app.current_tenant",)

@@ -57,7 +57,7 @@ def _base_type(t: str) -> str:
 class Candidate:
     """One possible tenant table and the tables that carry its key."""
 
-    table: str
+    table: str           # "" when no table is the tenant (policies compare with a setting)
     key: str
     key_type: str
     columns: dict[str, str] = field(default_factory=dict)      # direct table -> tenant column
@@ -105,9 +105,12 @@ class Inference:
             for col in table.columns:
                 self.with_column.setdefault(col, []).append(name)
         self.policy_columns: dict[str, set[str]] = {}
+        self.setting_columns: dict[str, set[str]] = {}  # compared with an application setting
         for (table, _), reading in self.readings.items():
             if reading.has_context:
                 self.policy_columns.setdefault(table, set()).update(reading.columns)
+            if any(not s.startswith("request.jwt") for s in reading.settings):
+                self.setting_columns.setdefault(table, set()).update(reading.columns)
         self.fks_by_parent: dict[tuple[str, str], list[ForeignKey]] = {}
         for fk in catalog.foreign_keys:
             if len(fk.columns) == 1 and fk.child != fk.parent:
@@ -161,6 +164,26 @@ class Inference:
                  + _list(carried), len(carried))
         self._policy_evidence(cand)
         self._shape_evidence(cand, by_child)
+        return cand
+
+    def setting_candidate(self) -> Candidate | None:
+        """With no tenant table to point at: the column policies compare with a setting on the
+        most tables (``tenant_id = current_setting('app.tenant_id')::uuid`` everywhere)."""
+        counts = Counter(c for cols in self.setting_columns.values() for c in cols)
+        if not counts:
+            return None
+        column = min(counts, key=lambda c: (-counts[c], c))
+        first = next(t for t, cols in sorted(self.setting_columns.items()) if column in cols)
+        key_type = _base_type(self.catalog.tables[first].columns[column].type)
+        cand = Candidate("", column, key_type)
+        for name in self.with_column.get(column, []):
+            if _base_type(self.catalog.tables[name].columns[column].type) == key_type:
+                cand.columns[name] = column
+        self._policy_evidence(cand)
+        carried = sorted(set(cand.columns) - set(self.setting_columns))
+        cand.add("carried", f"{column} ({key_type}) on tables without such a policy: "
+                 + _list(carried), len(carried))
+        self._shape_evidence(cand, {})
         return cand
 
     def _policy_evidence(self, cand: Candidate) -> None:
@@ -247,7 +270,7 @@ class Inference:
         """Every table's tenancy under ``cand``, with the context and a confidence."""
         tables: dict[str, TableTenancy] = {}
         for name in self.catalog.tables:
-            if name == cand.table:
+            if cand.table and name == cand.table:
                 tables[name] = TableTenancy(name, "tenant")
             elif name in cand.columns:
                 tables[name] = TableTenancy(name, "direct", cand.columns[name])
@@ -261,7 +284,8 @@ class Inference:
         if runner_up:
             evidence += (Evidence("runner_up", f"{runner_up.table} scored {second} "
                                   f"against {score}", 0.0),)
-        return TenantModel(cand.table, (cand.key,), cand.key_type, dict(sorted(tables.items())),
+        key = (cand.key,) if cand.table else ()
+        return TenantModel(cand.table or None, key, cand.key_type, dict(sorted(tables.items())),
                            self._context(cand, tables), evidence, confidence,
                            self.catalog.schemas)
 
@@ -330,6 +354,10 @@ def infer_catalog(catalog: Catalog, *, tenant_table: str | None = None,
     if not cands and forced:
         return _forced_without_keys(catalog, table_key, tenant_column)
     best = cands[0] if cands else None
+    if not forced and (best is None or best.score < FLOOR or not best.shaped()):
+        fallback = inference.setting_candidate()
+        if fallback is not None and fallback.score >= FLOOR:
+            cands, best = [fallback, *cands], fallback
     if best is None or (not forced and (best.score < FLOOR or not best.shaped())):
         note = (f"best candidate {best.table} scored {best.score} (needs {FLOOR} and more than "
                 "foreign-key fan-in)" if best else "no table is referenced by foreign keys")
