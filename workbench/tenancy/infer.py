@@ -101,8 +101,8 @@ class Inference:
         for p in catalog.policies:
             self.policies_of.setdefault(p.table, []).append(p)
         self.with_column: dict[str, list[str]] = {}
-        for name, table in sorted(catalog.tables.items()):
-            for col in table.columns:
+        for name, entry in sorted(catalog.tables.items()):
+            for col in entry.columns:
                 self.with_column.setdefault(col, []).append(name)
         self.policy_columns: dict[str, set[str]] = {}
         self.setting_columns: dict[str, set[str]] = {}  # compared with an application setting
