@@ -1,9 +1,8 @@
 """RISK-MT-005: per-tenant uniques that still count soft-deleted rows."""
 
-import re
 from typing import Any
 
-from workbench.probes.audit_probe import AuditProbe
+from workbench.audit.probe import AuditProbe
 
 
 class IsolationSoftDeleteUniques(AuditProbe):
@@ -14,7 +13,6 @@ class IsolationSoftDeleteUniques(AuditProbe):
     checks = ("soft_delete_unique_without_filter",)
 
     def keep(self, check_id: str, sample: dict[str, Any]) -> bool:
-        """Only per-tenant uniques (the global ones are RISK-MT-003's business)."""
-        column = self.audit.tenant_column if self.audit else None
-        return bool(column) and re.search(rf"\b{re.escape(str(column))}\b",
-                                          str(sample.get("definition"))) is not None
+        """Only per-tenant uniques, i.e. those including the table's tenant column as the tenant
+        model names it (the global ones are RISK-MT-003's business)."""
+        return bool(sample.get("per_tenant"))
