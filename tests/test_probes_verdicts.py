@@ -370,3 +370,24 @@ def test_schema_without_tenants(scratch_db, connect, observe) -> None:
     assert obs.present is True and obs.evidence["counted"] == {"public.tickets.status": "status"}
     conn.execute("ALTER TABLE tickets ALTER status SET NOT NULL")
     assert observe("integrity_not_null", conn).present is False
+
+
+def test_missing_constraints_reach_indirect_tenant_tables(scratch_db, connect, observe) -> None:
+    """Keyed by team_id, with lines that belong to a team only through their invoice."""
+    conn = connect(scratch_db("indirect"), autocommit=True)
+    conn.execute("""
+        CREATE TABLE teams (id bigint PRIMARY KEY, name text NOT NULL);
+        CREATE TABLE bills (id bigint PRIMARY KEY, team_id bigint NOT NULL REFERENCES teams,
+                            total numeric(12, 2) NOT NULL CHECK (total >= 0));
+        CREATE TABLE members (id bigint PRIMARY KEY, team_id bigint NOT NULL REFERENCES teams);
+        CREATE TABLE bill_lines (id bigint PRIMARY KEY,
+                                 bill_id bigint NOT NULL REFERENCES bills,
+                                 quantity numeric(10, 3) NOT NULL);
+        ALTER TABLE bills ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY own_team ON bills USING (team_id = current_setting('app.team_id')::bigint);
+    """)
+    obs = observe("integrity_missing_constraints", conn)
+    assert obs.present is True
+    assert obs.evidence["unconstrained"] == ["bill_lines.quantity (quantity)"]
+    conn.execute("ALTER TABLE bill_lines ADD CHECK (quantity > 0)")
+    assert observe("integrity_missing_constraints", conn).present is False

@@ -35,15 +35,17 @@ class IntegrityMissingConstraints(Probe):
     def observe(self, ctx: ProbeContext) -> Observation:
         """Share of tenant tables whose value columns are all constrained, from the catalog."""
         audit = detect(ctx.conn)
-        cols = constrained_columns(ctx, audit.tenant_oids)
+        model = audit.tenant_model
+        tables = model.tenant_tables() if model.found() else ()
+        cols = constrained_columns(ctx, tuple(audit.oids[t] for t in tables))
         if cols.empty:
-            return Observation(None, f"none of the {len(audit.tenant_tables)} tenant tables "
-                               f"({audit.tenant_column}) has a money, quantity or status column")
+            return Observation(None, f"none of the {len(tables)} tenant tables (direct or "
+                               "through keys) has a money, quantity or status column")
         by_table = cols.assign(ok=cols["constrained_by"] != "").groupby("table_name")["ok"].all()
         share = float(by_table.mean())
         loose = cols[cols["constrained_by"] == ""]
         evidence: dict[str, Any] = {
-            "tenant_tables": len(audit.tenant_tables), "tables_with_value_columns": len(by_table),
+            "tenant_tables": len(tables), "tables_with_value_columns": len(by_table),
             "tables_fully_constrained": int(by_table.sum()), "share": round(share, 3),
             "unconstrained": [f"{t}.{c} ({k})" for t, c, k in
                               loose[["table_name", "column_name", "kind"]].itertuples(index=False)],

@@ -56,7 +56,7 @@ class IntegrityNotNull(Probe):
                 continue  # an optional reference, validated by its key
             if name in named:
                 counted[name] = "named by the review" + (", no foreign key" if id_like else "")
-            elif col == audit.tenant_column:
+            elif col == audit.tenant_column_of(r["table_name"]):
                 counted[name] = "tenant column"
             elif re.search(STATUS_NAMES, col):
                 counted[name] = "status"
