@@ -80,27 +80,36 @@ def measure_parent(conn: psycopg.Connection, parent: str, fks: list[SoftDeleteKe
     """Soft-delete up to ``limit`` live parents that have live children; count who stays live.
 
     Each delete runs in a transaction that is rolled back, so the data is left as it was; the
-    parent row is found again by its ctid inside that transaction.
+    parent row is found again by its partition and ctid inside that transaction.
     """
     dcol = sql.Identifier(SOFT_DELETE_COLUMN)
     counts = sql.SQL(", ").join(_live_children(fk) for fk in fks)
-    total = sql.SQL(" + ").join(_live_children(fk) for fk in fks)
-    pick = sql.SQL("SELECT p.ctid::text FROM {p} p WHERE p.{d} IS NULL AND ({t}) > 0 "
-                   "LIMIT {n}").format(p=ident(parent), d=dcol, t=total, n=sql.Literal(limit))
+    any_live = sql.SQL(" OR ").join(
+        sql.SQL("EXISTS (SELECT 1 FROM {c} ch WHERE {m} AND ch.{d} IS NULL)").format(
+            c=ident(fk.child), m=_match(fk, "ch", "p"), d=dcol) for fk in fks)
+    pick = sql.SQL("SELECT p.tableoid::int8, p.ctid::text FROM {p} p WHERE p.{d} IS NULL "
+                   "AND ({a}) LIMIT {n}").format(p=ident(parent), d=dcol, a=any_live,
+                                                 n=sql.Literal(limit))
 
-    def live_now(ctid: str) -> list[int]:
-        query = sql.SQL("SELECT {c} FROM {p} p WHERE p.ctid = {t}::tid").format(
-            c=counts, p=ident(parent), t=sql.Literal(ctid))
+    def row_is(table_oid: int, ctid: str) -> sql.Composed:
+        # a partitioned parent repeats ctids across partitions: the partition's oid as well
+        return sql.SQL("p.tableoid = {o}::oid AND p.ctid = {t}::tid").format(
+            o=sql.Literal(table_oid), t=sql.Literal(ctid))
+
+    def live_now(table_oid: int, ctid: str) -> list[int]:
+        query = sql.SQL("SELECT {c} FROM {p} p WHERE {w}").format(
+            c=counts, p=ident(parent), w=row_is(table_oid, ctid))
         return [int(n) for n in conn.execute(query).fetchone() or ()]
 
     out = []
-    for (ctid,) in conn.execute(pick).fetchall():
+    for table_oid, ctid in conn.execute(pick).fetchall():
         with conn.transaction(force_rollback=True):
-            before = live_now(ctid)
+            before = live_now(table_oid, ctid)
             updated = conn.execute(sql.SQL(
-                "UPDATE {p} SET {d} = now() WHERE ctid = {t}::tid RETURNING ctid::text").format(
-                    p=ident(parent), d=dcol, t=sql.Literal(ctid))).fetchone()
-            after = live_now(updated[0] if updated else ctid)
+                "UPDATE {p} p SET {d} = now() WHERE {w} RETURNING p.tableoid::int8, "
+                "p.ctid::text").format(p=ident(parent), d=dcol, w=row_is(table_oid, ctid))
+            ).fetchone()
+            after = live_now(*updated) if updated else before
         out.append(Propagation(parent, ctid, sum(before), sum(after),
                                {fk.label(): n for fk, n in zip(fks, after, strict=True)}))
     return out
