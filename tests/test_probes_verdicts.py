@@ -391,3 +391,17 @@ def test_missing_constraints_reach_indirect_tenant_tables(scratch_db, connect, o
     assert obs.evidence["unconstrained"] == ["bill_lines.quantity (quantity)"]
     conn.execute("ALTER TABLE bill_lines ADD CHECK (quantity > 0)")
     assert observe("integrity_missing_constraints", conn).present is False
+
+
+def test_unvalidated_ids_leave_each_tables_tenant_column_out(small, observe) -> None:
+    """The fixture's account_id has keys; a table whose tenant column has none (RISK-MT-001's
+    business) is not reported here, while a loose reference beside it is."""
+    small.execute("CREATE TABLE notes (id int PRIMARY KEY, account_id uuid NOT NULL, "
+                  "campaign_id uuid)")
+    small.execute("ALTER TABLE notes ENABLE ROW LEVEL SECURITY")
+    small.execute("CREATE POLICY own ON notes USING "
+                  "(account_id = current_setting('app.account_id')::uuid)")
+    obs = observe("integration_unvalidated_ids", small)
+    assert obs.present is True and obs.evidence["unvalidated"] == ["notes.campaign_id"]
+    small.execute("ALTER TABLE notes ADD FOREIGN KEY (campaign_id) REFERENCES clients")
+    assert observe("integration_unvalidated_ids", small).present is False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from psycopg.rows import dict_row
@@ -14,11 +13,10 @@ from workbench.sqlfiles import read_sql
 
 def switch_tables(ctx: ProbeContext, audit: AuditContext) -> list[dict[str, Any]]:
     """Tenant tables shaped like per-tenant switches (unique per tenant [and key], booleans)."""
-    columns = {str(oid): audit.tenant_column_of(table)
-               for table, oid in zip(audit.tenant_tables, audit.tenant_oids, strict=True)}
+    columns = audit.settings()["workbench.tenant_columns"]  # {"<oid>": "<tenant column>"}
     with ctx.conn.cursor(row_factory=dict_row) as cur:
         return cur.execute(read_sql("probes/tenant_switch_tables.sql"),  # type: ignore[arg-type]
-                           {"columns": json.dumps(columns)}).fetchall()
+                           {"columns": columns}).fetchall()
 
 
 class IsolationFeatureFlags(Probe):
