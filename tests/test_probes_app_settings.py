@@ -98,3 +98,22 @@ def test_settings_only_unit_is_declared() -> None:
     unit = get_unit("0500")
     assert unit.app and not unit.changes_schema
     assert {"RISK-OPS-002", "RISK-OPS-003"} <= set(unit.risks)
+
+
+@pytest.mark.db
+def test_a_later_unit_overrides_an_earlier_one(scratch_db, connect, tmp_path,
+                                               monkeypatch) -> None:
+    base = 'title = "t"\nrisks = ["RISK-OPS-003"]\nwhy = "w"\n'
+    root = tmp_path / "sql" / "mitigations"
+    _unit(root, "0001_small_pool", base + "[app]\npool_size = 5\nprepared_statements = false\n")
+    _unit(root, "0002_big_pool", base + "[app]\npool_size = 50\n")
+    monkeypatch.setenv("WORKBENCH_ROOT", str(tmp_path))
+    conn = connect(scratch_db("override"), autocommit=True)
+    ensure_meta(conn)
+    for unit in all_units():
+        apply_unit(conn, unit)
+    got = app_settings(conn)
+    assert (got.pool_size, got.prepared_statements) == (50, False)
+    assert got.sources == {"pool_size": "unit 0002_big_pool",
+                           "prepared_statements": "unit 0001_small_pool",
+                           "pooler_mode": "library default"}
