@@ -16,7 +16,6 @@ from workbench.audit import run_audit
 from workbench.paths import sql_dir
 from workbench.probes.base import ProbeContext
 from workbench.probes.integrity_quote_items_jsonb import IntegrityQuoteItemsJsonb
-from workbench.probes.integrity_soft_delete import IntegritySoftDelete
 from workbench.probes.isolation_single_org_users import IsolationSingleOrgUsers
 from workbench.probes.isolation_soft_delete_uniques import IsolationSoftDeleteUniques
 from workbench.schema import units as unitmod
@@ -143,7 +142,6 @@ def test_0180_quote_line_items_shape(base):
 @pytest.mark.parametrize(("probe", "remediated_present"), [
     (IsolationSoftDeleteUniques, False),    # RISK-MT-005: mitigated by 0160
     (IntegrityQuoteItemsJsonb, False),      # RISK-INTEGRITY-003: mitigated by 0180
-    (IntegritySoftDelete, True),            # RISK-INTEGRITY-004: children without deleted_at
     (IsolationSingleOrgUsers, True),        # RISK-MT-004: no unit (see 0160-0199 notes)
 ])
 def test_probe_verdicts_both_ways(settings, baseline_db, remediated_db, connect, tmp_path,

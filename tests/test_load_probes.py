@@ -18,6 +18,7 @@ from workbench.load.experiments import (
 from workbench.load.runner import prepare_database
 from workbench.probes import registry
 from workbench.probes.base import ProbeContext
+from workbench.schema.units import apply_unit, get_unit, revert_unit
 from workbench.schema.variants import apply_variant
 from workbench.settings import VARIANTS, Settings
 
@@ -52,13 +53,21 @@ def test_load_probes_are_registered_in_the_load_group() -> None:
         assert reg[pid].group == "load" and set(reg[pid].risks) == risks
 
 
-def test_pool_probe_confirms_exhaustion_on_baseline(probe_settings: Settings, tmp_path) -> None:
+def test_pool_probe_measures_each_variant_with_its_declared_pool(probe_settings: Settings,
+                                                                 tmp_path) -> None:
+    # baseline declares nothing: psycopg_pool's default size (4), against 10 and 25 users
     finding = _run_probe(probe_settings, "load_pool_exhaustion", "baseline", tmp_path)
     assert finding.verdict == "confirmed", finding.reason
+    assert finding.evidence["settings"]["pool_size"] == {"value": 4, "source": "library default"}
     runs = {r["users"]: r for r in finding.evidence["runs"]}
-    assert runs[25]["wait_mean_us"] > 10 * runs[10]["wait_mean_us"]
+    assert {r["pool_size"] for r in runs.values()} == {4}
+    assert runs[25]["wait_share"] >= 0.25 and runs[25]["wait_mean_us"] > runs[10]["wait_mean_us"]
+    # remediated's unit 0500 declares a pool of 25: the same ladder, no queue
     remediated = _run_probe(probe_settings, "load_pool_exhaustion", "remediated", tmp_path)
-    assert remediated.verdict == "not-testable"
+    assert remediated.verdict == "mitigated", remediated.reason
+    assert remediated.evidence["settings"]["pool_size"]["value"] == 25
+    assert all(r["pool_size"] == 25 and r["failures"] == 0 and r["wait_share"] < 0.25
+               for r in remediated.evidence["runs"])
 
 
 def test_pool_large_enough_shows_no_exhaustion(probe_settings: Settings, tmp_path) -> None:
@@ -75,8 +84,31 @@ def test_prepared_statements_fail_through_transaction_pooler(probe_settings: Set
     base = _run_probe(probe_settings, "load_pooler_prepared_statements", "baseline", tmp_path)
     assert base.verdict == "confirmed", base.reason
     assert "prepared statement" in base.reason
+    assert base.evidence["settings"]["prepared_statements"] == {
+        "value": True, "source": "library default"}
     rem = _run_probe(probe_settings, "load_pooler_prepared_statements", "remediated", tmp_path)
     assert rem.verdict == "mitigated", rem.reason
+    assert rem.evidence["settings"]["prepared_statements"]["value"] is False
+    assert [r["failures"] for r in rem.evidence["runs"]] == [0]
+    assert rem.evidence["runs"][0]["requests"] > 0
+
+
+@needs_pgbouncer
+def test_pooler_verdict_follows_the_settings_recorded_in_the_database(probe_settings: Settings,
+                                                                       tmp_path) -> None:
+    """The baseline database with only unit 0500 applied: same name, its settings decide."""
+    unit = get_unit("0500")
+    with db.connection(probe_settings, probe_settings.database_for("baseline"),
+                       autocommit=True) as conn:
+        apply_unit(conn, unit)
+        try:
+            finding = _run_probe(probe_settings, "load_pooler_prepared_statements", "baseline",
+                                 tmp_path)
+        finally:
+            revert_unit(conn, unit)
+    assert finding.verdict == "not-confirmed", finding.reason
+    assert finding.evidence["settings"]["prepared_statements"] == {
+        "value": False, "source": f"unit {unit.id}"}
 
 
 @needs_pgbouncer

@@ -40,8 +40,9 @@ def test_index_units_are_the_units_that_only_create_indexes() -> None:
 def test_every_unit_round_trips_exactly(settings) -> None:
     trips = round_trip_units(settings)
     assert [t.unit for t in trips] == [u.id for u in all_units()]
+    schema_units = {u.id for u in all_units() if u.changes_schema}
     for trip in trips:
-        assert trip.changed, f"{trip.unit} changed nothing in the catalog"
+        assert trip.changed == (trip.unit in schema_units), f"{trip.unit}: catalog changed?"
         assert trip.ok, f"{trip.unit} does not round-trip:\n" + "\n".join(trip.diff)
 
 

@@ -47,6 +47,8 @@ def test_unit_round_trip_is_exact(fresh_baseline, unit_id):
     conn = fresh_baseline
     unit = _unit(unit_id)
     assert unit.risks and unit.why and unit.title
+    for need in unit.needs:  # the units it builds on, applied first
+        unitmod.apply_unit(conn, _unit(need))
     before = fingerprint(conn)
     unitmod.apply_unit(conn, unit)
     applied = fingerprint(conn)

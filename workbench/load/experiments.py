@@ -140,7 +140,7 @@ def drift_after_write(
 def pooler_prepared_statements(
     settings: Settings, *, variant: str = "baseline", users: int = 6, duration: str = "2s",
     pool_size: int = 2, modes: Sequence[bool] = (False, True), workload: str = "browse",
-    results_dir: Path | None = None,
+    pool_mode: str = "transaction", results_dir: Path | None = None,
 ) -> pd.DataFrame:
     """A workload through transaction-mode PgBouncer with prepared statements off and/or on.
 
@@ -151,7 +151,7 @@ def pooler_prepared_statements(
     prepare_database(settings, variant)
     rows = []
     database = settings.database_for(variant)
-    with pgbouncer(settings, database, pool_size=pool_size) as pooler:
+    with pgbouncer(settings, database, pool_mode=pool_mode, pool_size=pool_size) as pooler:
         for prepare in modes:
             spec = LoadSpec(workload, variant=variant, users=users, spawn_rate=users * 2,
                             duration=duration, prepare=prepare, pg_host=pooler.host,
@@ -240,8 +240,9 @@ WAIT_SHARE_EXHAUSTED = 0.25
 """A pool counts as exhausted when requests spend this share of their time waiting for it."""
 
 
-def pool_verdict(frame: pd.DataFrame, app_pool_size: int) -> tuple[bool, str]:
-    """Exhausted when, above the application's pool size in users, waiting dominates or fails.
+def pool_verdict(frame: pd.DataFrame, app_pool_size: int = 0) -> tuple[bool, str]:
+    """Exhausted when, above ``app_pool_size`` users (every run by default), waiting dominates
+    or requests fail.
 
     ``frame`` comes from :func:`pool_exhaustion`; its own ``pool_size`` may differ from the
     application's (a larger pool is how a setup without the defect is shown).
@@ -254,10 +255,10 @@ def pool_verdict(frame: pd.DataFrame, app_pool_size: int) -> tuple[bool, str]:
     exhausted = bool((over["wait_share"] >= WAIT_SHARE_EXHAUSTED).any()
                      or (over["failures"] > 0).any())
     base = frame[frame["users"] <= pool_size]
-    base_rps = float(base["rps"].max()) if len(base) else float("nan")
+    versus = (f" (vs {float(base['rps'].max()):.0f} req/s at <= {pool_size} users)"
+              if len(base) else "")
     return exhausted, (
         f"pool of {pool_size}: at {int(worst['users'])} users requests wait "
         f"{worst['wait_mean_us'] / 1000:.1f} ms on average for a connection "
         f"({worst['wait_share']:.0%} of their time), p95 {worst['p95_us'] / 1000:.1f} ms, "
-        f"{int(worst['failures'])} failures, {worst['rps']:.0f} req/s "
-        f"(vs {base_rps:.0f} req/s at <= {pool_size} users)")
+        f"{int(worst['failures'])} failures, {worst['rps']:.0f} req/s{versus}")

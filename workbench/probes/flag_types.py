@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import psycopg
 
-from workbench.audit.probe import AuditProbe
 from workbench.paths import sql_dir
+from workbench.probes.audit_probe import AuditProbe
 from workbench.probes.base import Observation, ProbeContext
 
 

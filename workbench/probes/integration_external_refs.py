@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from psycopg.rows import dict_row
 
+from workbench.audit.context import detect
 from workbench.probes.base import Observation, Probe, ProbeContext
 from workbench.sqlfiles import read_sql
 
@@ -24,9 +25,13 @@ OWNED_ELSEWHERE = {"organizations.stripe_customer_id": "RISK-INT-005",
 
 
 def id_columns_without_fk(ctx: ProbeContext) -> list[dict[str, Any]]:
-    """Every ``*_id`` column of public no foreign key covers (organization_id excluded)."""
+    """Every ``*_id`` column no foreign key covers (each table's own tenant column excluded)."""
+    audit = detect(ctx.conn)
+    columns = audit.settings()["workbench.tenant_columns"]  # {"<oid>": "<tenant column>"}
     with ctx.conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute(read_sql("probes/id_columns_without_fk.sql")).fetchall()  # type: ignore[arg-type]
+        return cur.execute(read_sql("probes/id_columns_without_fk.sql"),  # type: ignore[arg-type]
+                           {"schemas": list(audit.schemas),
+                            "columns": columns}).fetchall()
 
 
 class IntegrationUnvalidatedIds(Probe):

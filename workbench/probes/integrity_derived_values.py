@@ -1,6 +1,6 @@
 """RISK-INTEGRITY-002: stored derived quantities with no generated expression, CHECK, trigger."""
 
-from workbench.audit.probe import AuditProbe
+from workbench.probes.audit_probe import AuditProbe
 
 
 class IntegrityDerivedValues(AuditProbe):

@@ -1,6 +1,6 @@
 """RISK-INTEGRITY-008: email columns without validation, or invalid addresses stored."""
 
-from workbench.audit.probe import AuditProbe
+from workbench.probes.audit_probe import AuditProbe
 
 
 class IntegrityEmail(AuditProbe):

@@ -1,6 +1,6 @@
 """RISK-OPS-005: foreign keys without a supporting index."""
 
-from workbench.audit.probe import AuditProbe
+from workbench.probes.audit_probe import AuditProbe
 
 
 class IntegrityFkIndexes(AuditProbe):

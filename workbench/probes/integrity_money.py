@@ -1,6 +1,6 @@
 """RISK-INTEGRITY-006: money in floating point, or negative amounts stored."""
 
-from workbench.audit.probe import AuditProbe
+from workbench.probes.audit_probe import AuditProbe
 
 
 class IntegrityMoney(AuditProbe):

@@ -1,6 +1,6 @@
 """RISK-INTEGRITY-007: order totals stored beside their lines with nothing keeping them in step."""
 
-from workbench.audit.probe import AuditProbe
+from workbench.probes.audit_probe import AuditProbe
 
 
 class IntegrityOrderTotals(AuditProbe):

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from workbench.audit.probe import AuditProbe
+from workbench.probes.audit_probe import AuditProbe
 
 
 class IntegrityQuoteItemsJsonb(AuditProbe):

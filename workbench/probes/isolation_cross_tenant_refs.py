@@ -1,6 +1,6 @@
 """RISK-MT-002: foreign keys that let a child point at another tenant's parent."""
 
-from workbench.audit.probe import AuditProbe
+from workbench.probes.audit_probe import AuditProbe
 
 
 class IsolationCrossTenantRefs(AuditProbe):

@@ -4,7 +4,7 @@ from typing import ClassVar
 
 from workbench import db
 from workbench.audit.isolation import run_isolation
-from workbench.audit.probe import AuditProbe
+from workbench.probes.audit_probe import AuditProbe
 from workbench.probes.base import Observation, ProbeContext
 
 

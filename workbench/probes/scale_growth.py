@@ -1,16 +1,12 @@
-"""Scale probes about unbounded growth: RISK-SCALE-001/002/003 (append-only tables) and 006."""
+"""Scale probes about unbounded growth: RISK-SCALE-001/002/003 (append-only tables)."""
 
 from __future__ import annotations
 
-import time
 from typing import ClassVar
 
-from psycopg import sql
-
 from workbench import explain
-from workbench.explain import rolled_back
 from workbench.probes.base import Observation, ProbeContext
-from workbench.probes.scale_base import ScaleProbe, plan_paths, table_indexes, table_layout
+from workbench.probes.scale_base import ScaleProbe, plan_paths, table_layout
 
 
 class _AppendOnlyGrowth(ScaleProbe):
@@ -69,47 +65,3 @@ class ScaleMovementsGrowth(_AppendOnlyGrowth):
 
     risks: ClassVar[tuple[str, ...]] = ("RISK-SCALE-003",)
     table: ClassVar[str] = "inventory_movements"
-
-
-class ScaleFullTextWriteCost(ScaleProbe):
-    """Full-text GIN indexes slow customer and product writes measurably."""
-
-    risks: ClassVar[tuple[str, ...]] = ("RISK-SCALE-006",)
-    THRESHOLD: ClassVar[float] = 0.10  # overhead that counts as "present"
-    ROWS: ClassVar[int] = 500
-
-    def _insert_seconds(self, ctx: ProbeContext, drop: list[str]) -> float:
-        """Seconds to insert ROWS customers, with ``drop`` indexes removed (all rolled back)."""
-        with rolled_back(ctx.conn):
-            for name in drop:
-                ctx.conn.execute(sql.SQL("DROP INDEX public.{}").format(sql.Identifier(name)))
-            # a real organization: on remediated every tenant column has a FK to organizations
-            org = ctx.conn.execute(
-                "INSERT INTO organizations (name, slug) VALUES ('fts probe', md5(random()::text)) "
-                "RETURNING id").fetchone()
-            started = time.perf_counter()
-            ctx.conn.execute(
-                "INSERT INTO customers (organization_id, name, status, type) "
-                "SELECT %s, 'Probe ' || md5(g::text) || ' solar plumbing', "
-                "'prospect', 'business' FROM generate_series(1, %s) AS g",
-                (org[0] if org else None, self.ROWS))
-            return time.perf_counter() - started
-
-    def observe(self, ctx: ProbeContext) -> Observation:
-        """Present when the GIN full-text indexes add more than 10% to insert time."""
-        fts = [ix["index"] for ix in table_indexes(ctx, "customers")
-               if ix["method"] == "gin" and "to_tsvector" in ix["definition"]]
-        if not fts:
-            return Observation(False, "no full-text GIN index on customers", {})
-        with_gin, without = [], []
-        for _ in range(3):  # interleaved, medians
-            with_gin.append(self._insert_seconds(ctx, []))
-            without.append(self._insert_seconds(ctx, fts))
-        a, b = sorted(with_gin)[1], sorted(without)[1]
-        overhead = a / b - 1 if b > 0 else 0.0
-        evidence = {"gin_indexes": fts, "rows": self.ROWS, "insert_ms_with_gin": a * 1000,
-                    "insert_ms_without_gin": b * 1000, "overhead": overhead,
-                    "timing": "client monotonic clock, median of 3 interleaved, rolled back"}
-        reason = (f"full-text GIN indexes add {overhead:.0%} to inserting {self.ROWS} customers "
-                  f"({a * 1000:.1f} vs {b * 1000:.1f} ms)")
-        return Observation(overhead > self.THRESHOLD, reason, evidence)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.audit.probe import AuditProbe
+from workbench.probes.audit_probe import AuditProbe
 
 
 class TenantColumnWithoutFk(AuditProbe):

@@ -1,9 +1,16 @@
 """Mitigation units: one folder each under ``sql/mitigations/``, found by scanning.
 
-A unit is ``apply.sql``, ``revert.sql`` and ``unit.toml`` (title, risks, why, needs). The folder
+A unit is ``apply.sql``, ``revert.sql`` and ``unit.toml`` (title, risks, why, needs, and the
+``columns`` (``table.column``) its risk names, when the review named them). The folder
 name is the unit's id and its number sets the order in which the remediated variant applies
 them. Applied units are recorded in ``_workbench.applied_units`` of the database, so any single
 unit can be applied or reverted alone and experiments can measure one mitigation at a time.
+
+Some mitigations are configuration of the application, not DDL (prepared statements off behind
+a transaction-mode pooler, a pool sized for the load). A unit carries those as data in an
+``[app]`` table of its ``unit.toml``; a database's application settings are then the merge of
+its applied units' tables (:func:`declared_app_settings`), so a probe measures each variant with
+the settings that variant declares, read from the database rather than from its name.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -27,6 +35,13 @@ CREATE TABLE IF NOT EXISTS _workbench.applied_units (
 CREATE TABLE IF NOT EXISTS _workbench.meta (key text PRIMARY KEY, value text NOT NULL);
 """
 
+APP_SETTINGS: dict[str, type] = {
+    "prepared_statements": bool,
+    "pool_size": int,
+    "pooler_mode": str,
+}
+"""Application settings a unit's ``[app]`` table may declare, and the type each must have."""
+
 
 @dataclass(frozen=True)
 class Unit:
@@ -39,6 +54,14 @@ class Unit:
     path: Path
     kind: str = ""  # unit.toml's optional kind: "index" for the units the index experiments measure
     needs: tuple[str, ...] = field(default=())
+    app: dict[str, Any] = field(default_factory=dict, compare=False)
+    columns: tuple[str, ...] = field(default=())
+
+    @property
+    def changes_schema(self) -> bool:
+        """Whether ``apply.sql`` holds any statement (a settings-only unit holds comments only)."""
+        lines = self.apply_path.read_text().splitlines()
+        return any(ln.strip() and not ln.strip().startswith("--") for ln in lines)
 
     @property
     def apply_path(self) -> Path:
@@ -59,6 +82,17 @@ def _load(folder: Path) -> Unit:
     for script in ("apply.sql", "revert.sql"):
         if not (folder / script).is_file():
             raise BadParameter(f"mitigation unit {folder.name} has no {script}")
+    app = meta.get("app", {})
+    if not isinstance(app, dict):
+        raise BadParameter(f"{folder / 'unit.toml'}: [app] must be a table of settings")
+    for key, value in app.items():
+        kind = APP_SETTINGS.get(key)
+        if kind is None:
+            raise BadParameter(f"{folder / 'unit.toml'}: unknown [app] setting {key!r} "
+                               f"(known: {', '.join(APP_SETTINGS)})")
+        if type(value) is not kind:
+            raise BadParameter(f"{folder / 'unit.toml'}: [app] {key} must be a {kind.__name__}, "
+                               f"not {value!r}")
     return Unit(
         id=folder.name,
         title=str(meta.get("title", folder.name)),
@@ -67,6 +101,8 @@ def _load(folder: Path) -> Unit:
         path=folder,
         kind=str(meta.get("kind", "")),
         needs=tuple(meta.get("needs", ())),
+        app=dict(app),
+        columns=tuple(meta.get("columns", ())),
     )
 
 
@@ -110,6 +146,21 @@ def applied_units(conn: psycopg.Connection) -> list[str]:
         return []
     rows = conn.execute("SELECT unit FROM _workbench.applied_units ORDER BY applied_at").fetchall()
     return [r[0] for r in rows]
+
+
+def declared_app_settings(conn: psycopg.Connection) -> dict[str, tuple[Any, str]]:
+    """The application settings the connected database's applied units declare.
+
+    Each setting maps to ``(value, unit id)``; a later unit overrides an earlier one. Empty
+    when no applied unit declares anything (the caller then measures with library defaults).
+    """
+    known = {u.id: u for u in all_units()}
+    declared: dict[str, tuple[Any, str]] = {}
+    for unit_id in applied_units(conn):
+        unit = known.get(unit_id) or get_unit(unit_id)  # get_unit names the missing unit
+        for key, value in unit.app.items():
+            declared[key] = (value, unit.id)
+    return declared
 
 
 def apply_unit(conn: psycopg.Connection, unit: Unit) -> None:

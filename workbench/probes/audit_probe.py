@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
+from workbench.audit.context import AuditContext
 from workbench.audit.runner import run_audit
 from workbench.probes.base import Observation, Probe, ProbeContext
 
@@ -18,6 +19,8 @@ class AuditProbe(Probe):
     """Run ``checks`` on the variant; present when any kept row or count remains."""
 
     checks: ClassVar[tuple[str, ...]] = ()
+    audit: AuditContext | None = None
+    """The tenancy model the last run detected (``keep`` may read it)."""
 
     def keep(self, check_id: str, sample: dict[str, Any]) -> bool:
         """Whether a sample row counts for this risk (all rows by default)."""
@@ -26,6 +29,7 @@ class AuditProbe(Probe):
     def observe(self, ctx: ProbeContext) -> Observation:
         """Run the checks, narrow the findings, write the evidence file."""
         report = run_audit(ctx.conn, checks=self.checks)
+        self.audit = report.context
         failed = [r.id for r in report.results if r.failed]
         if failed:
             raise RuntimeError(f"audit checks failed: {', '.join(failed)}")

@@ -1,0 +1,2 @@
+-- Settings only: this unit changes no schema. Its [app] table in unit.toml declares the
+-- application's connection settings, which apply while the unit is recorded as applied.

@@ -1,0 +1,1 @@
+-- Settings only: reverting the unit removes its record, and with it the declared settings.
