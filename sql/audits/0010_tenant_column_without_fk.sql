@@ -2,6 +2,7 @@
 -- severity: high
 -- risks: RISK-MT-001
 -- kind: structural
+-- requires: tenant-model
 -- Without the key a row can name an organization that does not exist, and it survives the
 -- organization's deletion. Tenant tables are those with the tenant column; the tenant table is
 -- given (--tenant-table) or detected. With no tenant table at all, every tenant table is listed.

@@ -1,7 +1,8 @@
 """Catalog walks shared by the Python data checks: which tables, columns and keys to look at.
 
 Data checks read the data of tables they discover here, so no table name is assumed; the name
-patterns below are the only convention they rely on (and the SQL checks use the same ones).
+patterns of :mod:`workbench.column_names` are the only convention they rely on (shared with the
+SQL checks).
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ from psycopg import sql
 from workbench.audit.base import Found
 from workbench.audit.context import AuditContext
 
-EMAIL_NAMES = r"((^|_)e?mail$|^(from|to|cc|bcc|reply_to)_address$)"
-MONEY_NAMES = r"(price|cost|amount|subtotal|^total$|_total$|balance)"
 SAMPLES_PER_TARGET = 3
 
 

@@ -20,6 +20,7 @@ class OrphanTenantIds(PythonCheck):
     severity = "high"
     risks = ("RISK-MT-001",)
     order = 5010
+    requires_tenant_model = True
 
     def find(self, conn: psycopg.Connection, ctx: AuditContext) -> Found:
         """Anti-join every tenant table against the tenant table's key."""
