@@ -1,10 +1,11 @@
 """Facts every audit check may read, looked up once per audit and passed as settings.
 
-Which roles are API callers (``workbench.api_roles``, an oid array: a relation or function they
-can reach, other than as its owner, is exposed) and the column-name conventions of
-:mod:`workbench.column_names`. Splinter asks whether ``anon``/``authenticated`` can read a
-table; on a database without those roles the same question is asked of every role that row
-level security applies to, so the checks work on plain PostgreSQL and find Supabase's cases too.
+What API callers can reach (``workbench.exposed_relations`` and
+``workbench.exposed_definer_functions``: JSON objects from oid to the callers' names, defined in
+``sql/catalog/exposure.sql``) and the column-name conventions of :mod:`workbench.column_names`.
+Splinter asks whether ``anon``/``authenticated`` can read a table; on a database without those
+roles the same question is asked of every role row level security applies to (and PUBLIC), so
+the checks work on plain PostgreSQL and find Supabase's cases too.
 """
 
 from __future__ import annotations
@@ -17,5 +18,7 @@ from workbench.sqlfiles import read_sql
 
 def shared_settings(conn: psycopg.Connection) -> dict[str, str]:
     """The settings SQL checks read besides the tenant context's."""
-    row = conn.execute(read_sql("catalog/api_roles.sql")).fetchone()  # type: ignore[arg-type]
-    return {"workbench.api_roles": str(row[0]) if row else "{}", **column_names.settings()}
+    row = conn.execute(read_sql("catalog/exposure.sql")).fetchone()  # type: ignore[arg-type]
+    relations, functions = (row[0], row[1]) if row else ("{}", "{}")
+    return {"workbench.exposed_relations": relations,
+            "workbench.exposed_definer_functions": functions, **column_names.settings()}
