@@ -8,12 +8,12 @@
 -- rather than two named ones, in every audited schema. Tenant tables are also reported by
 -- rls_disabled_on_tenant_table; this one needs no tenant model.
 SELECT c.oid::regclass::text AS table_name,
-       current_setting('workbench.exposed_relations')::jsonb ->> c.oid::text AS exposed_to
+       x.callers AS exposed_to
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN jsonb_each_text(current_setting('workbench.exposed_relations')::jsonb) x(oid, callers) ON x.oid = c.oid::text
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
   AND n.nspname = ANY (current_setting('workbench.audit_schemas')::text[])
   AND NOT c.relrowsecurity
-  AND current_setting('workbench.exposed_relations')::jsonb ? c.oid::text
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')
 ORDER BY 1;

@@ -9,16 +9,16 @@
 -- caller. reads_rls_tables says whether it reads a table whose policies it thereby skips.
 -- Splinter's security_definer_view.
 SELECT c.oid::regclass::text AS view_name,
-       current_setting('workbench.exposed_relations')::jsonb ->> c.oid::text AS exposed_to,
+       x.callers AS exposed_to,
        EXISTS (SELECT 1 FROM pg_rewrite rw JOIN pg_depend d ON d.objid = rw.oid AND d.classid = 'pg_rewrite'::regclass
                JOIN pg_class t ON t.oid = d.refobjid
                WHERE rw.ev_class = c.oid AND t.oid <> c.oid AND t.relrowsecurity) AS reads_rls_tables
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN jsonb_each_text(current_setting('workbench.exposed_relations')::jsonb) x(oid, callers) ON x.oid = c.oid::text
 WHERE c.relkind = 'v'
   AND current_setting('server_version_num')::int >= 150000
   AND n.nspname = ANY (current_setting('workbench.audit_schemas')::text[])
-  AND current_setting('workbench.exposed_relations')::jsonb ? c.oid::text
   AND NOT coalesce(c.reloptions, '{}') && ARRAY['security_invoker=1', 'security_invoker=true', 'security_invoker=yes', 'security_invoker=on']
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')
 ORDER BY 1;

@@ -9,13 +9,13 @@
 -- grant or move the column. Splinter's sensitive_columns_exposed (one row per table there).
 SELECT c.oid::regclass::text AS table_name,
        a.attname AS column_name,
-       current_setting('workbench.exposed_relations')::jsonb ->> c.oid::text AS exposed_to
+       x.callers AS exposed_to
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+JOIN jsonb_each_text(current_setting('workbench.exposed_relations')::jsonb) x(oid, callers) ON x.oid = c.oid::text
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
   AND n.nspname = ANY (current_setting('workbench.audit_schemas')::text[])
   AND NOT c.relrowsecurity
-  AND current_setting('workbench.exposed_relations')::jsonb ? c.oid::text
   AND replace(lower(a.attname), '-', '_') ~ current_setting('workbench.sensitive_names')
 ORDER BY 1, 2;
