@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -147,3 +148,28 @@ def test_exit_codes(settings, scratch_db, connect, tmp_path):
     bad = workbench("--dsn", dsn, "--baseline", str(tmp_path / "bad.json"))
     assert bad.returncode == 2 and "not a workbench audit JSON report" in bad.stderr
     assert workbench("--dsn", "postgresql://nobody@127.0.0.1:1/x").returncode == 2
+
+
+def test_unused_index_says_whether_statistics_count(scratch_db, connect):
+    name = scratch_db("stats")
+    conn = connect(name, autocommit=True)
+    conn.execute("CREATE TABLE t (id int PRIMARY KEY, a int, b int); "
+                 "CREATE INDEX t_a ON t (a); CREATE INDEX t_b ON t (b); "
+                 "INSERT INTO t SELECT g, g, g FROM generate_series(1, 2000) g; ANALYZE t")
+    empty = run_audit(conn, checks=["unused_index"]).results[0]
+    assert empty.grouped and {r["index_name"] for r in empty.rows} == {"t_a", "t_b"}
+    assert "2 indexes; statistics are empty" in empty.detail
+    reader = connect(name, autocommit=True)
+    reader.execute("SET enable_seqscan = off")
+    reader.execute("SELECT * FROM t WHERE a = 7").fetchall()
+    reader.close()  # a backend flushes its statistics when it exits
+    for _ in range(50):
+        conn.execute("SELECT pg_stat_clear_snapshot()")
+        row = conn.execute("SELECT idx_scan FROM pg_stat_user_indexes "
+                           "WHERE indexrelname = 't_a'").fetchone()
+        if row and row[0]:
+            break
+        time.sleep(0.1)
+    counted = run_audit(conn, checks=["unused_index"]).results[0]
+    assert [r["index_name"] for r in counted.rows] == ["t_b"]
+    assert "1 index; never scanned since" in counted.detail

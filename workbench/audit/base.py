@@ -122,13 +122,13 @@ def _fill(result: CheckResult, found: Found, info: CheckInfo) -> None:
     result.condition = found.condition or _condition(info.condition, result.rows)
     result.detail = found.detail or _default_detail(found)
     if result.condition and found.count:
-        result.detail = f"{found.count} {_noun(result.identity)}; {result.condition}"
+        result.detail = f"{found.count} {_noun(result.identity, found.count)}; {result.condition}"
 
 
-def _noun(identity: list[str]) -> str:
+def _noun(identity: list[str], count: int) -> str:
     """"tables" for table_name, "indexes" for index_name: what a grouped finding counts."""
     first = identity[0].removesuffix("_name") if identity else "object"
-    return {"index": "indexes"}.get(first, first + "s")
+    return first if count == 1 else {"index": "indexes"}.get(first, first + "s")
 
 
 def _condition(template: str, rows: list[dict[str, Any]]) -> str:
