@@ -59,9 +59,10 @@ class AuditReport:
         return {
             "database": self.database,
             "seconds": round(self.seconds, 3),
-            "tenant_model": _tenant_model(ctx),
             "context": {"schemas": list(ctx.schemas), "tenant_column": ctx.tenant_column,
-                        "tenant_table": ctx.tenant_table, "tenant_tables": list(ctx.tenant_tables)},
+                        "tenant_table": ctx.tenant_table, "tenant_tables": list(ctx.tenant_tables),
+                        "description": ctx.describe(),
+                        "tenant_model": ctx.tenant_model.to_dict()},
             "summary": statuses,
             "results": [r.to_dict() for r in self.results],
         }
@@ -77,13 +78,11 @@ def run_audit(
     *,
     checks: Iterable[str] | None = None,
     kinds: Iterable[str] | None = None,
-    single_tenant: bool = False,
 ) -> AuditReport:
     """Detect the tenancy model, then run the selected checks on ``conn``.
 
     Migration checks join the default selection when ``options.migrations`` names a folder;
     asking for them without one is an error rather than a clean result that looked at nothing.
-    ``single_tenant`` says the schema has no tenants: tenant checks are then not applicable.
     """
     started = time.perf_counter()
     ctx = detect(conn, options)
@@ -96,7 +95,7 @@ def run_audit(
     report = AuditReport(conn.info.dbname, ctx)
     facts = shared_settings(conn)
     for check in chosen:
-        report.results.append(check.run(conn, ctx, facts, single_tenant=single_tenant))
+        report.results.append(check.run(conn, ctx, facts))
     report.seconds = time.perf_counter() - started
     return report
 
@@ -116,11 +115,3 @@ def baseline_fingerprints(text: str, source: str) -> set[str]:
                            f"({exc.__class__.__name__}: {exc}); write one with "
                            "`workbench audit --format json --output FILE`") from exc
 
-
-def _tenant_model(ctx: AuditContext) -> dict[str, Any]:
-    """The model the tenant checks ran under (the tenancy package's own form when present)."""
-    model = getattr(ctx, "tenant_model", None)
-    out: dict[str, Any] = {"description": ctx.describe()}
-    if model is not None and hasattr(model, "to_toml"):
-        out["toml"] = model.to_toml()
-    return out

@@ -59,6 +59,8 @@ def tenant_key(conn: psycopg.Connection, ctx: AuditContext) -> str | None:
     """The tenant table's single-column primary key (what tenant columns should hold)."""
     if not ctx.tenant_table:
         return None
+    if len(ctx.tenant_model.tenant_key) == 1:
+        return ctx.tenant_model.tenant_key[0]
     row = conn.execute(read_sql("catalog/single_column_primary_key.sql"),  # type: ignore[arg-type]
                        {"table": ctx.tenant_table}).fetchone()
     return str(row[0]) if row else None
