@@ -10,6 +10,11 @@
 -- does not count (the key check's lookup has no WHERE to match it), nor an invalid one. Columns
 -- in another order than the key's count (a btree on (b, a) finds a = $1 AND b = $2). The one
 -- definition of a supporting index: the RISK-OPS-005 probe runs this check.
+WITH tenant_att AS (  -- each direct tenant table's tenant column, as an attnum (JSON read once)
+    SELECT a.attrelid, a.attnum
+    FROM jsonb_each_text(current_setting('workbench.tenant_columns')::jsonb) t(relid, col)
+    JOIN pg_attribute a ON a.attrelid = t.relid::oid AND a.attname = t.col
+)
 SELECT con.conrelid::regclass::text AS table_name,
        con.conname AS constraint_name,
        (SELECT string_agg(attname, ', ' ORDER BY array_position(con.conkey, attnum)) FROM pg_attribute WHERE attrelid = con.conrelid AND attnum = ANY (con.conkey)) AS columns,
@@ -19,6 +24,7 @@ SELECT con.conrelid::regclass::text AS table_name,
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN tenant_att ta ON ta.attrelid = con.conrelid
 WHERE con.contype = 'f'
   AND NOT c.relispartition  -- partitions carry clones of the parent's keys: report the parent once
   AND n.nspname = ANY (current_setting('workbench.audit_schemas')::text[])
@@ -28,6 +34,6 @@ WHERE con.contype = 'f'
         AND (((i.indkey::int2[])[0:cardinality(con.conkey) - 1] @> con.conkey
                AND (i.indkey::int2[])[0:cardinality(con.conkey) - 1] <@ con.conkey)
              OR (cardinality(con.conkey) > 1 AND i.indkey[0] = ANY (con.conkey)
-                 AND i.indkey[0] IS DISTINCT FROM (SELECT attnum FROM pg_attribute WHERE attrelid = con.conrelid AND attname = (current_setting('workbench.tenant_columns')::jsonb ->> con.conrelid::text))))
+                 AND i.indkey[0] IS DISTINCT FROM ta.attnum))
   )
 ORDER BY 1, 2;
