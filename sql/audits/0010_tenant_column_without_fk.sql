@@ -2,6 +2,7 @@
 -- severity: high
 -- risks: RISK-MT-001
 -- kind: structural
+-- requires: tenant-model
 -- Without the key a row can name an organization that does not exist, and it survives the
 -- organization's deletion. Tenant tables are the tenant model's direct tables, each with its own
 -- tenant column (names may differ per table); the tenant table is inferred or given. With no

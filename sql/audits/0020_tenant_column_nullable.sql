@@ -2,6 +2,7 @@
 -- severity: high
 -- risks: RISK-MT-001, RISK-INTEGRITY-005
 -- kind: structural
+-- requires: tenant-model
 -- A row with no tenant belongs to nobody: no policy comparing the column with the current
 -- tenant ever matches it, and no foreign key checks it.
 SELECT c.oid::regclass::text AS table_name, a.attname AS tenant_column

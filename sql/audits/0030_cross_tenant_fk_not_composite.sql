@@ -2,6 +2,7 @@
 -- severity: high
 -- risks: RISK-MT-002
 -- kind: structural
+-- requires: tenant-model
 -- A key on the id alone lets a child of one tenant point at a parent of another (an order of
 -- organization A on a customer of organization B). The reference is safe when the same child
 -- also has a composite key (tenant column, the key's columns) to the same parent, or a trigger

@@ -6,7 +6,10 @@
 -- the lock is held for that long. Indexes that merely contain the columns after another one
 -- (organization_id, customer_id) do not help a lookup by customer_id alone. Splinter's
 -- unindexed_foreign_keys, plus the child table's size. A composite key that includes the tenant
--- column is also served by an index that leads with one of its other columns.
+-- column is also served by an index that leads with one of its other columns. A partial index
+-- does not count (the key check's lookup has no WHERE to match it), nor an invalid one. Columns
+-- in another order than the key's count (a btree on (b, a) finds a = $1 AND b = $2). The one
+-- definition of a supporting index: the RISK-OPS-005 probe runs this check.
 SELECT con.conrelid::regclass::text AS table_name,
        con.conname AS constraint_name,
        (SELECT string_agg(attname, ', ' ORDER BY array_position(con.conkey, attnum)) FROM pg_attribute WHERE attrelid = con.conrelid AND attnum = ANY (con.conkey)) AS columns,
@@ -21,7 +24,7 @@ WHERE con.contype = 'f'
   AND n.nspname = ANY (current_setting('workbench.audit_schemas')::text[])
   AND NOT EXISTS (
       SELECT 1 FROM pg_index i
-      WHERE i.indrelid = con.conrelid AND i.indpred IS NULL
+      WHERE i.indrelid = con.conrelid AND i.indpred IS NULL AND i.indisvalid
         AND (((i.indkey::int2[])[0:cardinality(con.conkey) - 1] @> con.conkey
                AND (i.indkey::int2[])[0:cardinality(con.conkey) - 1] <@ con.conkey)
              OR (cardinality(con.conkey) > 1 AND i.indkey[0] = ANY (con.conkey)
