@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from workbench.audit import run_audit
 from workbench.errors import BadParameter
 from workbench.paths import sql_dir
 from workbench.sqlfiles import run_script
@@ -46,12 +47,12 @@ def test_team_uuid_through_a_definer_helper(build):
         "tenant": ("public.teams", ("id",), "uuid"),
         "direct": {"public.bank_accounts": "team_id", "public.documents": "team_id",
                    "public.invoices": "owner_team", "public.projects": "team_id",
-                   "public.team_members": "team_id"},
+                   "public.team_members": "team_id", "public.wiki_pages": "team_id"},
         "indirect": {"public.comments": ["public.comments", "public.documents"]},
         "global": {"public.billing_accounts", "public.currencies"},
     }
     ctx = model.context
-    assert ctx.helper_functions == ("private.my_team_ids",)
+    assert ctx.helper_functions == ("private.is_team_member", "private.my_team_ids")
     assert (ctx.membership_table, ctx.membership_user_column, ctx.membership_tenant_column) == (
         "public.team_members", "user_id", "team_id")
     assert ctx.uses_auth_uid and ctx.settings == ()
@@ -145,3 +146,20 @@ def test_setting_without_a_tenant_table(build):
         "global": {"public.plans"},
     }
     assert model.context.settings == ("app.current_tenant",)
+
+
+def test_tenant_checks_on_the_team_fixture(build):
+    """The policy checks name the policy and the function, on a schema keyed by team_id."""
+    conn = build("team_uuid")
+    report = run_audit(conn, checks=["policy_not_tenant_scoped", "policy_definer_function_unsafe",
+                                     "rls_disabled_on_tenant_table"])
+    by_id = {r.id: r for r in report.results}
+    assert by_id["rls_disabled_on_tenant_table"].count == 0
+    unscoped = by_id["policy_not_tenant_scoped"]
+    assert [(r["table_name"], r["policy_name"]) for r in unscoped.rows] == [
+        ("wiki_pages", "open_insert")]
+    unsafe = {(r["function_name"], r["problem"])
+              for r in by_id["policy_definer_function_unsafe"].rows}
+    helper = "private.is_team_member(uuid)"
+    assert unsafe == {(helper, "search_path not fixed (no SET search_path)"),
+                      (helper, "EXECUTE granted to PUBLIC")}
