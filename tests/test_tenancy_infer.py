@@ -121,6 +121,10 @@ def test_overrides_narrow_the_model(build):
     assert model.direct() == ("public.invoices",) and model.tenant_table is None
     with pytest.raises(BadParameter, match="no_such"):
         infer(conn, tenant_table="no_such")
+    with pytest.raises(BadParameter, match="pass --tenant-column too"):
+        infer(conn, tenant_table="invoices")  # nothing references it: which column is unknown
+    model = infer(conn, tenant_table="invoices", tenant_column="account_id")
+    assert model.tenant_table == "public.invoices" and model.direct() == ()
 
 
 def test_toml_round_trip_and_bad_files(build):
