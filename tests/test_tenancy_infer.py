@@ -75,7 +75,8 @@ def test_text_project_id_with_isolation_in_the_application(build):
 
 
 def test_bigint_account_id_through_a_membership_table(build):
-    model = infer(build("account_bigint"))
+    conn = build("account_bigint")
+    model = infer(conn)
     assert _shape(model) == {
         "tenant": ("public.accounts", ("id",), "bigint"),
         "direct": {t: "account_id" for t in (
@@ -85,6 +86,9 @@ def test_bigint_account_id_through_a_membership_table(build):
     }
     assert model.context.membership_table == "public.account_users"
     assert model.context.membership_user_column == "user_id"
+    # users seeing their own memberships is the membership table's scope; profiles are global
+    [result] = run_audit(conn, checks=["policy_not_tenant_scoped"]).results
+    assert result.status == "clean", result.rows
 
 
 def test_indirect_three_hops(build):
