@@ -171,3 +171,14 @@ def test_tenant_checks_on_the_team_fixture(build):
     helper = "private.is_team_member(uuid)"
     assert unsafe == {(helper, "search_path not fixed (no SET search_path)"),
                       (helper, "EXECUTE granted to PUBLIC")}
+
+
+def test_per_user_rows_make_the_user_the_tenant(build):
+    model = infer(build("per_user"))
+    assert _shape(model) == {
+        "tenant": ("auth.users", ("id",), "uuid"),
+        "direct": {"public.notes": "user_id", "public.profiles": "id", "public.todos": "user_id"},
+        "indirect": {},
+        "global": set(),
+    }
+    assert model.context.membership_table is None and model.context.uses_auth_uid

@@ -6,8 +6,9 @@ back it creates a throw-away role without BYPASSRLS (a member of the application
 table, and then, for every tenant table, runs SELECT, INSERT, UPDATE and DELETE against tenant
 B's row as that role, once with the tenant setting naming A (the setting the tenant model read
 from the policies, e.g. ``set_config('app.tenant_id', A, true)``, plus a JWT ``sub`` for
-auth.uid()-style policies) and once with nothing set. Each attempt runs in a savepoint with ``session_replication_role =
-replica`` so only row level security (not a foreign key or a trigger) decides it.
+auth.uid()-style policies) and once with nothing set. Each attempt runs in a savepoint with
+``session_replication_role = replica`` so only row level security (not a foreign key or a
+trigger) decides it.
 
 Outcomes: ``leaked`` (B's row was read, written or created as A), ``blocked`` (no row, or an
 insufficient-privilege error; ``loud`` says whether an error told the caller why), ``error``
