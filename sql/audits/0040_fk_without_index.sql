@@ -10,6 +10,10 @@
 -- does not count (the key check's lookup has no WHERE to match it), nor an invalid one. Columns
 -- in another order than the key's count (a btree on (b, a) finds a = $1 AND b = $2). The one
 -- definition of a supporting index: the RISK-OPS-005 probe runs this check.
+WITH tenant_column AS (  -- the model's per-table tenant columns, parsed once
+    SELECT t.key::oid AS relid, t.value AS attname
+    FROM jsonb_each_text(current_setting('workbench.tenant_columns')::jsonb) AS t
+)
 SELECT con.conrelid::regclass::text AS table_name,
        con.conname AS constraint_name,
        (SELECT string_agg(attname, ', ' ORDER BY array_position(con.conkey, attnum)) FROM pg_attribute WHERE attrelid = con.conrelid AND attnum = ANY (con.conkey)) AS columns,
@@ -28,6 +32,6 @@ WHERE con.contype = 'f'
         AND (((i.indkey::int2[])[0:cardinality(con.conkey) - 1] @> con.conkey
                AND (i.indkey::int2[])[0:cardinality(con.conkey) - 1] <@ con.conkey)
              OR (cardinality(con.conkey) > 1 AND i.indkey[0] = ANY (con.conkey)
-                 AND i.indkey[0] IS DISTINCT FROM (SELECT attnum FROM pg_attribute WHERE attrelid = con.conrelid AND attname = (current_setting('workbench.tenant_columns')::jsonb ->> con.conrelid::text))))
+                 AND i.indkey[0] IS DISTINCT FROM (SELECT a.attnum FROM tenant_column tc JOIN pg_attribute a ON a.attrelid = tc.relid AND a.attname = tc.attname WHERE tc.relid = con.conrelid)))
   )
 ORDER BY 1, 2;
