@@ -54,7 +54,7 @@ def test_json_carries_every_row_with_stable_fingerprints(many_tables):
     assert [f["fingerprint"] for f in findings] == [
         f["fingerprint"] for f in again["results"][0]["findings"]]
     assert first["results"][0]["status"] == "found"
-    assert "single_tenant" in first["context"]["tenant_model"] and first["summary"]["found"] == 1
+    assert "single_tenant" in first["tenant_model"] and first["summary"]["found"] == 1
     # the fingerprint names the object, not its measurements
     assert first["results"][0]["identity"] == ["table_name"]
 

@@ -4,10 +4,11 @@ The harness needs a database the workbench owns: inside ONE transaction that is 
 back it creates a throw-away role without BYPASSRLS (a member of the application role, e.g.
 ``authenticated``, when there is one), two fixture tenants with one row each in every tenant
 table, and then, for every tenant table, runs SELECT, INSERT, UPDATE and DELETE against tenant
-B's row as that role, once with the tenant setting naming A (the way the application sets it,
-``set_config('app.organization_id', A, true)``, plus a JWT ``sub`` for auth.uid()-style policies)
-and once with nothing set. Each attempt runs in a savepoint with ``session_replication_role =
-replica`` so only row level security (not a foreign key or a trigger) decides it.
+B's row as that role, once with the tenant setting naming A (the setting the tenant model read
+from the policies, e.g. ``set_config('app.tenant_id', A, true)``, plus a JWT ``sub`` for
+auth.uid()-style policies) and once with nothing set. Each attempt runs in a savepoint with
+``session_replication_role = replica`` so only row level security (not a foreign key or a
+trigger) decides it.
 
 Outcomes: ``leaked`` (B's row was read, written or created as A), ``blocked`` (no row, or an
 insufficient-privilege error; ``loud`` says whether an error told the caller why), ``error``

@@ -59,10 +59,9 @@ class AuditReport:
         return {
             "database": self.database,
             "seconds": round(self.seconds, 3),
+            "tenant_model": _tenant_model(ctx),
             "context": {"schemas": list(ctx.schemas), "tenant_column": ctx.tenant_column,
-                        "tenant_table": ctx.tenant_table, "tenant_tables": list(ctx.tenant_tables),
-                        "description": ctx.describe(),
-                        "tenant_model": ctx.tenant_model.to_dict()},
+                        "tenant_table": ctx.tenant_table, "tenant_tables": list(ctx.tenant_tables)},
             "summary": statuses,
             "results": [r.to_dict() for r in self.results],
         }
@@ -115,3 +114,9 @@ def baseline_fingerprints(text: str, source: str) -> set[str]:
                            f"({exc.__class__.__name__}: {exc}); write one with "
                            "`workbench audit --format json --output FILE`") from exc
 
+
+def _tenant_model(ctx: AuditContext) -> dict[str, Any]:
+    """The model the tenant checks ran under: a line, its data, and the TOML --tenancy reads."""
+    model = ctx.tenant_model
+    return {"description": ctx.describe(), "found": model.found(), **model.to_dict(),
+            "toml": model.to_toml()}

@@ -63,13 +63,13 @@ def audit(
     baseline: Annotated[Path | None, typer.Option(
         "--baseline", help="A previous --format json report: its findings are accepted, only "
         "new ones fail the gate.")] = None,
+    no_tenant: NoTenantOption = False,
     check: Annotated[list[str] | None, typer.Option("--check", help="Run only this check.")] = None,
     kind: Annotated[list[str] | None, typer.Option(
         "--kind", help="structural and/or data (default both).")] = None,
     tenant_column: TenantColumnOption = None,
     tenant_table: TenantTableOption = None,
     tenancy: TenancyOption = None,
-    no_tenant: NoTenantOption = False,
     schema: SchemaOption = None,
     migrations: Annotated[Path | None, typer.Option(
         "--migrations", help="Also check this migrations folder: duplicate prefixes, and a "
@@ -107,7 +107,7 @@ def audit(
         report = run_audit(conn, options, checks=check, kinds=kind)
     model = report.context.tenant_model
     if not model.found() and not model.single_tenant:
-        err_console.print("no tenant model found: tenant checks had nothing to run on (see "
+        err_console.print("no tenant model found: tenant checks did not run (see "
                           "`workbench tenancy show`; --tenant-table/--tenancy FILE, or "
                           "--no-tenant if the schema is single-tenant)")
     if known is not None:

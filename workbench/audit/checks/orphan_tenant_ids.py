@@ -27,7 +27,8 @@ class OrphanTenantIds(PythonCheck):
         tally = Tally(["table_name"])
         key = tenant_key(conn, ctx)
         if not key or not ctx.tenant_table:
-            return Found(0, tally.columns, [], "no tenant table with a single-column key found")
+            return Found(0, tally.columns, [], not_run="the tenant model names no tenant table "
+                         "with a single-column key to check tenant ids against")
         for table in ctx.tenant_tables:
             col = sql.Identifier(ctx.tenant_column_of(table) or "")
             where = sql.SQL("t.{col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {tt} o "
