@@ -60,12 +60,14 @@ class Columns:
 
     tables: dict[str, set[str]]
     search_path: tuple[str, ...] = ("public",)
+    names: dict[tuple[str, str], str] = field(default_factory=dict)  # (schema, table) -> key
     _short: dict[str, str] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
+        if not self.names:  # unquoted names only (tests build them by hand)
+            self.names = {tuple(t.split(".", 1)): t for t in self.tables}  # type: ignore[misc]
         for schema in reversed(self.search_path):
-            for qualified in self.tables:
-                nsp, _, name = qualified.partition(".")
+            for (nsp, name), qualified in self.names.items():
                 if nsp == schema:
                     self._short[name] = qualified
 
@@ -73,16 +75,18 @@ class Columns:
     def read(cls, conn: psycopg.Connection) -> Columns:
         """Every user table's columns, and the session's search path."""
         tables: dict[str, set[str]] = {}
-        for table, column in conn.execute(read_sql("querysets/columns.sql")).fetchall():
+        names: dict[tuple[str, str], str] = {}
+        for table, schema, name, column in conn.execute(
+                read_sql("querysets/columns.sql")).fetchall():
             tables.setdefault(table, set()).add(column)
+            names[(schema, name)] = table
         path = conn.execute("SELECT current_schemas(false)").fetchone()
-        return cls(tables, tuple(path[0]) if path else ("public",))
+        return cls(tables, tuple(path[0]) if path else ("public",), names)
 
     def resolve(self, schema: str | None, name: str) -> str | None:
         """The qualified table a (schema, name) reference means, None for a CTE or unknown."""
         if schema:
-            qualified = f"{schema}.{name}"
-            return qualified if qualified in self.tables else None
+            return self.names.get((schema, name))
         return self._short.get(name)
 
 
