@@ -117,13 +117,17 @@ def _compare(runs: tuple[str, str], settings: Settings) -> None:
     comparison = compare(run_a, run_b)
     out = run_b / f"compare_vs_{run_a.name}.json"
     out.write_text(comparison.to_json())
-    manifest = json.loads((run_b / "manifest.json").read_text())
-    html.render(run_b, scorecard.build(load_findings(run_b), run_b), manifest, comparison)
+    if (run_b / "manifest.json").is_file():  # a report run (an explain run has no page)
+        manifest = json.loads((run_b / "manifest.json").read_text())
+        html.render(run_b, scorecard.build(load_findings(run_b), run_b), manifest, comparison)
+    for plan in comparison.plans:
+        console.print(f"plan changed: {plan['query']} {plan['params']} "
+                      f"{plan['shape_before']} -> {plan['shape_after']}")
     console.print(
         f"{len(comparison.verdicts)} verdict change(s), {len(comparison.plans)} plan change(s), "
         f"{len(comparison.latencies)} latency change(s); {comparison.regressions} regression(s)"
     )
-    console.print(f"{out}\n{run_b / 'index.html'}")
+    console.print(str(out))
 
 
 def _check_profile(profile: str) -> None:

@@ -134,5 +134,6 @@ def infer(conn: psycopg.Connection, model: Any) -> QuerySet:
         if shape is None or scope is None:
             out.skipped.append(Skipped(table, "no tenant scope or no catalog entry"))
             continue
-        out.queries.extend(table_queries(shape, scope, fks_by_table.get(table, [])))
+        for query in table_queries(shape, scope, fks_by_table.get(table, [])):
+            out.add(query)
     return out

@@ -47,6 +47,17 @@ class QuerySet:
         for name in names:
             self.weights.setdefault(name, 1.0)
 
+    def add(self, query: Query, weight: float = 1.0, stats: dict[str, Any] | None = None) -> None:
+        """Append ``query`` with its weight (and what the source measured)."""
+        if query.name in self.weights and any(q.name == query.name for q in self.queries):
+            from workbench.errors import BadParameter
+
+            raise BadParameter(f"query set from {self.source}: name {query.name!r} used twice")
+        self.queries.append(query)
+        self.weights[query.name] = weight
+        if stats:
+            self.stats[query.name] = stats
+
     def by_name(self) -> dict[str, Query]:
         """The queries keyed by name."""
         return {q.name: q for q in self.queries}

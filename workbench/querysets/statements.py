@@ -76,12 +76,10 @@ def capture(conn: psycopg.Connection, *, limit: int = 200, min_calls: int = 1) -
             out.skipped.append(Skipped(label, str(exc), text))
             continue
         name = _name(text, known, int(queryid))
-        out.queries.append(Query(name, f"captured: {calls} calls, mean {mean_ms:.3f} ms", (),
-                                 params, psy_sql, writes(text)))
-        out.weights[name] = float(calls)
-        out.stats[name] = {"queryid": int(queryid), "calls": int(calls),
-                           "mean_ms": float(mean_ms), "total_ms": float(total_ms),
-                           "rows": int(nrows)}
+        out.add(Query(name, f"captured: {calls} calls, mean {mean_ms:.3f} ms", (), params,
+                      psy_sql, writes(text)), float(calls),
+                {"queryid": int(queryid), "calls": int(calls), "mean_ms": float(mean_ms),
+                 "total_ms": float(total_ms), "rows": int(nrows)})
         if len(out.queries) >= limit:
             break
     if not out.queries:
