@@ -171,7 +171,7 @@ def grant_load_role(conn: psycopg.Connection, model: Any) -> None:
     grants are the application's); otherwise it is granted SELECT on every table, so that RLS,
     not a missing privilege, decides what a tenant sees.
     """
-    conn.execute(read_sql("load/queryset_role.sql"))  # type: ignore[arg-type]
+    conn.execute(read_sql("load/role.sql"))  # type: ignore[arg-type]
     for schema in model.schemas or ("public",):
         conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {s} TO {r}; "
                              "GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {r}").format(
