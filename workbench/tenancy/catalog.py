@@ -93,6 +93,13 @@ class Function:
     returns: str
     returns_set: bool
     config: tuple[str, ...]
+    signature: str = ""                 # name(argument types), as regprocedure prints it
+    executors: tuple[str, ...] = ()     # roles granted EXECUTE ('PUBLIC' for everyone)
+
+    @property
+    def fixed_search_path(self) -> bool:
+        """The function sets its own search_path (``SET search_path = ...``)."""
+        return any(c.startswith("search_path=") for c in self.config)
 
 
 @dataclass(frozen=True)
@@ -150,7 +157,8 @@ def read_catalog(conn: psycopg.Connection, schemas: Sequence[str]) -> Catalog:
                          for r in cur.execute(read_sql("tenancy/policies.sql"), params))
         functions = tuple(Function(r["name"], r["short_name"], r["security_definer"],
                                    r["language"], r["body"] or "", r["returns"],
-                                   r["returns_set"], tuple(r["config"]))
+                                   r["returns_set"], tuple(r["config"]), r["signature"],
+                                   tuple(r["executors"]))
                           for r in cur.execute(read_sql("tenancy/functions.sql"), params))
     shorts: dict[str, list[str]] = {}
     for t in tables.values():

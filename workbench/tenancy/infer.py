@@ -8,8 +8,9 @@ collects weighted evidence:
 * policies that compare a table's key column with the caller's tenants (a ``current_setting``,
   ``auth.uid()`` through a membership table, a helper function whose body is followed): strong;
 * a membership table linking the caller (``auth.uid()``, ``auth.users``) to the candidate;
-* the shapes multi-tenant schemas take and lookups do not: unique keys scoped by the column,
-  composite foreign keys carrying it, tables that carry it and reference each other, and
+* the shapes multi-tenant schemas take and lookups do not: unique keys scoped by the column
+  (with a column of the table's own: a junction table's pair of keys says nothing), composite
+  foreign keys carrying it, tables that carry it and reference each other, and
   deletes cascading from it.
 
 Column names count for nothing (the brief's ``team_id``/``account_id``/``project_id`` schemas
@@ -106,6 +107,8 @@ class Inference:
         for fk in fks:
             if forced_column is None or fk.columns[0] == forced_column:
                 by_child.setdefault(fk.child, []).append(fk)
+        if not by_child:
+            return cand  # no key through the given column: not a candidate
         names = Counter(fk.columns[0] for group in by_child.values() for fk in group)
         dominant = forced_column or (min(names, key=lambda n: (-names[n], n)) if names else None)
         policy_cols = self._policy_columns()
@@ -204,12 +207,17 @@ class Inference:
         cand.add("denormalized", "tables carrying the tenant column reference each other: "
                  + _list(denorm), min(len(denorm), 6))
         scoped = [t for t, c in cols.items() if t in self.catalog.tables and any(
-            c in k and len(k) > 1 for k in self.catalog.tables[t].unique_keys)]
+            c in k and set(k) - {c} - self._fk_columns(t)
+            for k in self.catalog.tables[t].unique_keys)]
         cand.add("scoped_unique", "unique keys scoped by the tenant column on " + _list(scoped),
                  min(len(scoped), 3))
         cascading = [t for t, group in by_child.items() if any(fk.cascades for fk in group)]
         cand.add("cascade", "deletes cascade from the tenant to " + _list(cascading),
                  len(cascading))
+
+    def _fk_columns(self, table: str) -> set[str]:
+        """Columns of ``table`` in any foreign key (a key made of them only is a junction's)."""
+        return {c for fk in self.catalog.foreign_keys if fk.child == table for c in fk.columns}
 
     def _demote_principals(self, cands: list[Candidate]) -> None:
         """The user side of another candidate's membership is the caller, not the tenant."""
