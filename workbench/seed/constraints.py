@@ -27,6 +27,8 @@ from pglast.enums import A_Expr_Kind, BoolExprType, BoolTestType, NullTestType
 RANGE_OPS = {"<", "<=", ">", ">="}
 FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "<>": "<>", "!=": "!="}
 TIME_TYPES = {"date", "timestamp", "timestamptz"}
+INT_CASTS = {"int2", "int4", "int8", "integer", "smallint", "bigint"}
+FLOAT_CASTS = {"numeric", "float4", "float8", "real", "double precision", "decimal"}
 
 
 class Untranslatable(Exception):
@@ -117,6 +119,12 @@ def _const(node: Any, base: str | None = None) -> Any:
         if isinstance(val, ast.Boolean):
             return val.boolval
         if isinstance(val, ast.String):
+            if cast_to in INT_CASTS:
+                return int(val.sval)
+            if cast_to in FLOAT_CASTS:
+                return float(val.sval)
+            if cast_to == "bool":
+                return val.sval.lower() in ("t", "true", "yes", "on", "1")
             target = cast_to if cast_to in TIME_TYPES else base
             return _time_literal(val.sval, target) if target in TIME_TYPES else val.sval
     if isinstance(node, ast.A_Expr) and node.lexpr is None and _opname(node) == "-":
@@ -250,6 +258,10 @@ def _required(node: Any, col: Any, hint: Any) -> None:
         name = col(node.arg)
         if name:
             hint(name).required = True
+    elif isinstance(node, ast.FuncCall) and node.funcname[-1].sval == "num_nonnulls":
+        for arg in node.args or ():
+            if name := col(arg):
+                hint(name).required = True
     elif isinstance(node, ast.Node):
         for attr in node:
             _required(getattr(node, attr), col, hint)

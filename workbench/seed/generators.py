@@ -112,7 +112,7 @@ def _bool(spec: Spec, rng: np.random.Generator, n: int, ctx: Context) -> pl.Seri
 
 def _serial(spec: Spec, rng: np.random.Generator, n: int, ctx: Context) -> pl.Series:
     """Per-tenant ranges of a sequence's values: the same ids whatever the worker count."""
-    base = (ctx.tenant + 1) * int(spec.params["stride"])
+    base = 0 if spec.params.get("per_tenant") else (ctx.tenant + 1) * int(spec.params["stride"])
     return pl.Series(np.arange(base + ctx.row0 + 1, base + ctx.row0 + 1 + n, dtype=np.int64))
 
 

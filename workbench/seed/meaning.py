@@ -170,6 +170,7 @@ RULES: tuple[tuple[str, tuple[str, ...], frozenset[str]], ...] = tuple(
         ("tombstone", "canceled", "date timestamp timestamptz"),
         ("tombstone", "banned", "date timestamp timestamptz"),
         ("tombstone", "disabled", "date timestamp timestamptz"),
+        ("tombstone", "voided", "date timestamp timestamptz"),
         ("future", "expires", "date timestamp timestamptz"),
         ("future", "expiry", "date timestamp timestamptz"),
         ("future", "due", "date timestamp timestamptz"),

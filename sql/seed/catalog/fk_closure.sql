@@ -1,9 +1,9 @@
 -- The schemas the tables of the seeded schemas reach through foreign keys, transitively (a Supabase
 -- schema's tables point at auth.users: those tables need rows too).
 WITH RECURSIVE reach(nsp) AS (
-    SELECT unnest(%(schemas)s::text[])
+    SELECT unnest(%(schemas)s::text[]) COLLATE "C"
     UNION
-    SELECT pn.nspname::text
+    SELECT pn.nspname::text COLLATE "C"
     FROM reach
     JOIN pg_namespace n ON n.nspname = reach.nsp
     JOIN pg_class c ON c.relnamespace = n.oid
