@@ -114,3 +114,11 @@ CREATE TABLE invoices (
 );
 CREATE UNIQUE INDEX invoices_number_live ON invoices (team_id, number) WHERE voided_at IS NULL;
 CREATE UNIQUE INDEX invoices_email_lower ON invoices (team_id, lower(billing_email));
+
+CREATE TABLE audit_events (             -- a check only the server can evaluate: rows it refuses
+    id bigserial PRIMARY KEY,           -- are dropped and counted
+    team_id uuid NOT NULL REFERENCES teams (id),
+    sequence_no bigint NOT NULL CHECK (is_even(sequence_no)),
+    payload jsonb,
+    occurred_at timestamptz NOT NULL
+);

@@ -66,6 +66,18 @@ class CatalogSeedReport(SeedReport):
     plan: str = ""  # digest of the plan's decisions
 
 
+def pick_engine(settings: Settings, database: str, prof: Profile) -> str:
+    """``tables`` when the profile drives the hand-written generators and the database has
+    every table they write; else ``catalog``. Decided by the profile and the catalog."""
+    if prof.engine != "tables":
+        return "catalog"
+    from workbench.seed.tables import TABLES
+
+    with db.connection(settings, database, autocommit=True) as conn:
+        present = {r[0] for r in conn.execute(read_sql("seed/catalog/public_tables.sql"))}  # type: ignore[arg-type]
+    return "tables" if set(TABLES) <= present else "catalog"
+
+
 def build_plan(conn: psycopg.Connection, prof: Profile, *, schemas: tuple[str, ...] = ("public",),
                model: Any = None) -> Plan:
     """Read the catalog and the tenant model and make the plan (reads only)."""
@@ -220,4 +232,5 @@ def seed_catalog(settings: Settings, database: str, prof: Profile, *, seed: int 
     return report
 
 
-__all__ = ["CatalogSeedReport", "build_plan", "explain_plan", "load_builds", "seed_catalog"]
+__all__ = ["CatalogSeedReport", "build_plan", "explain_plan", "load_builds", "pick_engine",
+           "seed_catalog"]

@@ -210,7 +210,7 @@ def words(name: str) -> list[str]:
 def meaning_of(column: str, base: str, table: str) -> str | None:
     """The meaning of ``column`` (of base type ``base``) in ``table``, or None."""
     parts = words(column)
-    if parts == ["name"] and base in TEXT_TYPES:
+    if parts in (["name"], ["display", "name"]) and base in TEXT_TYPES:
         tparts = set(words(table.split(".")[-1]))
         if tparts & PERSON_TABLE:
             return "person"

@@ -324,6 +324,7 @@ def seed_database(
     allow_destroy: bool = False,
     progress: Progress | None = None,
     copy_format: CopyFormat = "binary",
+    schemas: tuple[str, ...] = ("public",),
 ) -> SeedReport:
     """Seed ``database`` (an applied variant) with ``profile``; the same inputs give the same rows.
 
@@ -341,6 +342,16 @@ def seed_database(
         raise BadParameter(f"--copy-format must be binary or csv, got {copy_format!r}")
     prof = load_profile(profile, scale) if not isinstance(profile, Profile) else (
         profile.scaled(scale) if scale != 1.0 else profile)
+    from workbench.seed.catalog_runner import pick_engine, seed_catalog
+
+    if pick_engine(settings, database, prof) == "catalog":  # any schema: from its catalog
+        if anomalies is not None:
+            raise BadParameter("--anomalies plants defects in the reviewed schema's tables; "
+                               f"profile {prof.name!r} seeds {database!r} from its catalog: "
+                               "drop --anomalies")
+        return seed_catalog(settings, database, prof, seed=seed, workers=workers, mode=mode,
+                            allow_destroy=allow_destroy, progress=progress,
+                            copy_format=copy_format, schemas=schemas)
     spec = load_anomalies(anomalies) if anomalies is not None else None
     db.require_destroyable(settings, database, allow_destroy=allow_destroy, action="seed")
     started = time.perf_counter()
