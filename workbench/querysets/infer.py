@@ -44,6 +44,7 @@ class TableShape:
     def short(self) -> str:
         """The table's name without its schema (``public`` tables) or with it (others)."""
         schema, _, name = self.table.partition(".")
+        name, schema = name.strip('"'), schema.strip('"')
         return name if schema == "public" else f"{schema}_{name}"
 
 
