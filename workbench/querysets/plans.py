@@ -52,11 +52,11 @@ class PlanRun:
         return frame
 
     def save(self, folder: Path) -> Path:
-        """``plans.json``, ``findings.json``, ``queryset.json`` and ``plans/*.json``."""
+        """``plans.json``, ``plan_findings.json``, ``queryset.json`` and ``plans/*.json``."""
         folder.mkdir(parents=True, exist_ok=True)
         explain.save_captures(self.captures, folder / "plans")
         self.queries.save(folder / "queryset.json")
-        (folder / "findings.json").write_text(
+        (folder / "plan_findings.json").write_text(
             self.findings.to_json(orient="records", indent=1, default_handler=str))
         path = folder / PLANS_FILE
         path.write_text(json.dumps({

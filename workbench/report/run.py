@@ -114,12 +114,13 @@ def run_remaining_probes(settings: Settings, run_dir: Path, profile: str,
             run_probes(settings, variant, run_dir, todo, profile=profile)
 
 
-def _scrub_tree(run_dir: Path, secrets: list[str]) -> None:
+def scrub_tree(run_dir: Path, secrets: list[str]) -> None:
     """Belt and braces: no file of the bundle may contain a password."""
     if not secrets:
         return
     for path in run_dir.rglob("*"):
-        if path.is_file() and path.suffix in {".ipynb", ".html", ".json", ".csv", ".txt", ".log"}:
+        if path.is_file() and path.suffix in {".ipynb", ".html", ".json", ".csv", ".txt", ".log",
+                                              ".toml"}:
             text = path.read_text(errors="replace")
             clean = scrub(text, secrets)
             if clean != text:
@@ -193,7 +194,7 @@ def run_report(
     (run_dir / "scorecard.json").write_text(scorecard.to_json(rows))
     (run_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
     html.render(run_dir, rows, manifest)
-    _scrub_tree(run_dir, settings.secrets())
+    scrub_tree(run_dir, settings.secrets())
     _link_latest(settings, run_dir)
     return ReportResult(run_dir, status, rows, runs, timings)
 
