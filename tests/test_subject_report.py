@@ -11,6 +11,8 @@ import pytest
 from tests._team_tracker import FIXTURE
 from workbench import db
 from workbench.errors import WorkbenchError
+from workbench.paths import project_root
+from workbench.report.notebooks import execute
 from workbench.report.subject import SEVERITIES, SubjectOptions, run_subject
 from workbench.settings import Settings
 
@@ -56,6 +58,10 @@ def test_schema_report_from_migrations_leads_with_findings(
         assert "37" not in page.split("Findings by severity")[0]  # no premortem scorecard
         assert set(run.timings) >= {"clone", "seed", "audit", "isolation", "plans", "whatif",
                                     "load"}
+        # the thin notebook reads the same bundle back
+        nb = execute(project_root() / "notebooks" / "schema" / "schema_report.ipynb",
+                     tmp_path / "nb", {"subject": str(bundle), "run_dir": str(tmp_path)})
+        assert nb.status == "ok", nb.error
     finally:
         db.drop_database(local, name)
 

@@ -367,3 +367,36 @@ def _write(run: SubjectRun, state: dict[str, Any], settings: Settings) -> None:
     (run_dir / "manifest.json").write_text(json.dumps(manifest, indent=1, default=str))
     render_subject(run_dir, run, state)
     scrub_tree(run_dir, settings.secrets())
+
+
+def bundle_frames(run_dir: str | Path) -> dict[str, pd.DataFrame]:
+    """A schema report's results as frames, read back from its bundle (for notebooks).
+
+    ``run_dir`` is the bundle, or ``latest``/``""`` for the newest one under ``results/``.
+    """
+    folder = Path(run_dir) if run_dir and run_dir != "latest" else _newest(Settings.load())
+    frames: dict[str, pd.DataFrame] = {}
+    readers: dict[str, Callable[[Path], pd.DataFrame]] = {
+        "subject_findings.json": lambda p: pd.DataFrame(json.loads(p.read_text())),
+        "isolation.json": lambda p: pd.DataFrame(json.loads(p.read_text())["cells"]),
+        "plans.json": lambda p: pd.DataFrame(json.loads(p.read_text())["plans"]),
+        "index_advice.json": lambda p: pd.DataFrame(
+            [{k: v for k, v in r.items() if k != "costs"}
+             for r in json.loads(p.read_text())["ranking"]]),
+        "load_latency_us.csv": pd.read_csv,
+        "growth.csv": pd.read_csv,
+    }
+    for name, read in readers.items():
+        path = folder / name
+        frames[name.split(".")[0]] = read(path) if path.is_file() else pd.DataFrame()
+    return frames
+
+
+def _newest(settings: Settings) -> Path:
+    runs = sorted(settings.results_dir.glob("*-schema"))
+    if not runs:
+        from workbench.errors import NotFound
+
+        raise NotFound(f"no schema report in {settings.results_dir}: run "
+                       "`workbench report --schema DSN` first")
+    return runs[-1]
