@@ -199,3 +199,24 @@ def run_plan(
                     processes=processes, queryset=str(path), target=target,
                     label=label or target)
     return run_load(settings, spec, results_dir=folder)
+
+
+def load_target(
+    settings: Settings, target: str, *, queries_from: str | None = None,
+    queries_dir: Path | None = None, users: int = 10, spawn_rate: float = 10.0,
+    duration: str = "10s", processes: int = 1, results_dir: Path | None = None,
+) -> LoadRun:
+    """The query set of ``target`` (captured, a folder, or inferred) under load."""
+    from workbench import tenancy
+    from workbench.querysets import sources
+
+    if not db.is_owned(settings, target):
+        raise UnsafeOperation(f"refusing to load {target!r}: the workbench did not create it "
+                              "(clone it first: workbench clone)")
+    with db.connection(settings, target, autocommit=True) as conn:
+        model = tenancy.infer(conn)
+        queries = sources.choose(conn, model, queries_from=queries_from, queries_dir=queries_dir)
+        grant_load_role(conn, model)
+        plan = build(conn, model, queries)
+    return run_plan(settings, target, plan, users=users, spawn_rate=spawn_rate,
+                    duration=duration, processes=processes, results_dir=results_dir)

@@ -24,9 +24,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import psycopg
 
 from workbench import charts, db
-from workbench.errors import WorkbenchError
+from workbench.errors import SchemaError, WorkbenchError
 from workbench.settings import Settings
 
 Progress = Callable[[str], None]
@@ -215,6 +216,11 @@ def _clone_and_seed(settings: Settings, run: SubjectRun, *, source: str | None,
             schemas = tuple(tenancy.infer(conn).schemas) or ("public",)
         report = seed_database(settings, made.database, options.profile, mode="replace",
                                schemas=schemas)
+    except psycopg.Error as exc:
+        db.drop_database(settings, made.database)
+        msg = (exc.diag.message_primary or str(exc)).strip()
+        raise SchemaError(f"cannot seed the clone of {run.subject}: {msg} (the clone "
+                          f"{made.database} was dropped)") from None
     except BaseException:
         db.drop_database(settings, made.database)
         raise
