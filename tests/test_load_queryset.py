@@ -11,8 +11,9 @@ import pytest
 
 from tests._team_tracker import build
 from workbench import tenancy
-from workbench.load.plan import LoadPlan, grant_load_role, run_plan
-from workbench.load.plan import build as build_plan
+from workbench.load.plan import LoadPlan
+from workbench.load.queryset_load import build as build_plan
+from workbench.load.queryset_load import grant_load_role, run_plan
 from workbench.load.tenants import LOAD_ROLE
 from workbench.querysets import sources
 from workbench.settings import Settings

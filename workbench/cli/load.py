@@ -10,7 +10,7 @@ import typer
 from workbench.cli._common import DatabaseOption, DsnOption, console, settings_from
 from workbench.cli.explain import QueriesDirOption, QueriesFromOption, TargetOption
 from workbench.errors import BadParameter, NotFound
-from workbench.load.plan import load_target
+from workbench.load.queryset_load import load_target
 from workbench.load.runner import LoadSpec, run_load
 from workbench.load.workload import list_workloads
 

@@ -276,6 +276,9 @@ def _on_init(environment: Environment, **_: Any) -> None:
     if environment.parsed_options is None or isinstance(environment.runner, MasterRunner):
         return
     process_state(environment).tenants()
+    # gevent's loop caches its clock; after a slow start (imports, reading tenants) it is stale,
+    # and Locust's --run-time timer, armed next, would fire at once and end the run unmeasured.
+    get_hub().loop.update_now()
 
 
 def _save(environment: Environment, **_: Any) -> None:

@@ -245,8 +245,8 @@ def run_subject(
     from workbench.audit.runner import run_audit
     from workbench.experiments.growth import growth_chart, growth_of
     from workbench.experiments.index_advice import advise
-    from workbench.load.plan import build as build_plan
-    from workbench.load.plan import grant_load_role, run_plan
+    from workbench.load.queryset_load import build as build_plan
+    from workbench.load.queryset_load import grant_load_role, run_plan
     from workbench.querysets import draw, plans, sources
 
     opts = options or SubjectOptions()
