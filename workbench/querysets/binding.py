@@ -155,18 +155,23 @@ def writes(sql: str) -> bool:
                for n in _nodes(stmts, ast.Node))
 
 
-def tables_read(sql: str, columns: Columns) -> tuple[set[str], set[str]]:
-    """(user tables the statement names, other relations it names: catalogs, views of stats)."""
+def tables_read(sql: str, columns: Columns) -> tuple[list[str], list[str]]:
+    """(user tables the statement names, other relations it names), in order of appearance."""
     text, _ = positional(sql)
-    known: set[str] = set()
-    other: set[str] = set()
-    ctes = {c.ctename for c in _nodes(parse(text), ast.CommonTableExpr)}
-    for rv in _nodes(parse(text), ast.RangeVar):
+    stmts = parse(text)
+    known: dict[str, None] = {}
+    other: dict[str, None] = {}
+    ctes = {c.ctename for c in _nodes(stmts, ast.CommonTableExpr)}
+    refs = sorted(_nodes(stmts, ast.RangeVar), key=lambda rv: rv.location)
+    for rv in refs:
         if not rv.schemaname and rv.relname in ctes:
             continue
         table = columns.resolve(rv.schemaname, rv.relname)
-        (known if table else other).add(table or f"{rv.schemaname or ''}.{rv.relname}")
-    return known, other
+        if table:
+            known[table] = None
+        else:
+            other[f"{rv.schemaname or ''}.{rv.relname}".lstrip(".")] = None
+    return list(known), list(other)
 
 
 def _children(node: object) -> Iterator[object]:

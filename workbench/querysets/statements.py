@@ -29,9 +29,10 @@ VERBS = {"select": "select", "insert": "insert", "update": "update", "delete": "
          "with": "with"}
 
 
-def _name(text: str, tables: set[str], queryid: int) -> str:
+def _name(text: str, tables: list[str], queryid: int) -> str:
+    """``<verb>_<first table named>_<queryid's last 6 hex digits>``."""
     verb = VERBS.get(text.split(None, 1)[0].lower(), "stmt") if text.strip() else "stmt"
-    table = sorted(tables)[0].rpartition(".")[2] if tables else "none"
+    table = tables[0].rpartition(".")[2].strip('"') if tables else "none"
     return f"{verb}_{table}_{queryid & 0xFFFFFF:06x}"
 
 
@@ -67,7 +68,7 @@ def capture(conn: psycopg.Connection, *, limit: int = 200, min_calls: int = 1) -
             continue
         known, other = tables_read(text, columns)
         if not known:
-            why = f"reads no user table ({', '.join(sorted(other)) or 'no table'})"
+            why = f"reads no user table ({', '.join(other) or 'no table'})"
             out.skipped.append(Skipped(label, why, text))
             continue
         try:
