@@ -72,7 +72,8 @@ class LoadPlan:
     @staticmethod
     def values(tenant: Tenant, query: ReadQuery, rng: random.Random) -> dict[str, Any]:
         """The tenant's values for ``query`` (one of its drawn sets)."""
-        options = tenant.params["values"].get(query.name) or [{}]  # type: ignore[union-attr]
+        values: dict[str, list[dict[str, Any]]] = tenant.params["values"]  # type: ignore[assignment]
+        options = values.get(query.name) or [{}]
         return dict(rng.choice(options))
 
     @staticmethod

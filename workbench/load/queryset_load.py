@@ -31,7 +31,7 @@ JWT_SUB = "request.jwt.claim.sub"
 
 def context_sql(model: Any) -> str:
     """``SELECT set_config(...)`` for the role, the model's settings, and the JWT claims."""
-    parts = [sql.SQL("set_config('role', %(role)s, true)")]
+    parts: list[sql.Composable] = [sql.SQL("set_config('role', %(role)s, true)")]
     for name in model.context.settings:
         parts.append(sql.SQL("set_config({}, %(org)s, true)").format(sql.Literal(name)))
     if model.context.uses_auth_uid:

@@ -125,7 +125,7 @@ def isolation_findings(matrix: Any) -> list[Finding]:
 
 def plan_findings(frame: pd.DataFrame) -> list[Finding]:
     """One finding per (query, kind) of :func:`workbench.explain.judge`."""
-    out = []
+    out: list[Finding] = []
     if frame.empty:
         return out
     for (query, kind), g in frame.groupby(["query", "kind"]):
@@ -328,6 +328,7 @@ def run_subject(
         plan = _phase(run, "load plan", progress, load_plan) if "qs" in state else None
 
     def load() -> None:
+        assert plan is not None
         lrun = run_plan(settings, name, plan, users=opts.users, duration=opts.duration,
                         results_dir=run_dir / "load")
         lrun.latency_us.to_csv(run_dir / "load_latency_us.csv", index=False)
