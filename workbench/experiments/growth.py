@@ -55,12 +55,15 @@ def scales_for(profile: Profile | str, *, min_rows: float = MIN_ROWS,
     return [round(10 ** (-k * step), 6) for k in range(points, -1, -1)]
 
 
-def mark_flips(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add ``flipped``: the plan fingerprint differs from the same query's at the scale before."""
+def mark_flips(frame: pd.DataFrame, keys: tuple[str, ...] = ("query", "params")) -> pd.DataFrame:
+    """Add ``flipped``: the plan fingerprint differs from the same query's at the scale before.
+
+    ``keys`` say what "the same query" is (add ``layout`` when layouts are compared).
+    """
     if frame.empty:
         return frame.assign(flipped=pd.Series(dtype=bool))
-    frame = frame.sort_values(["query", "params", "scale"]).copy()
-    previous = frame.groupby(["query", "params"])["shape"].shift()
+    frame = frame.sort_values([*keys, "scale"]).copy()
+    previous = frame.groupby(list(keys))["shape"].shift()
     frame["flipped"] = previous.notna() & (previous != frame["shape"])
     return frame.reset_index(drop=True)
 
