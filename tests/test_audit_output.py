@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from workbench.audit import run_audit
+from workbench.audit import AuditOptions, run_audit
 from workbench.audit.model import NO_TENANT_MODEL, SAMPLE_LIMIT, SINGLE_TENANT
 from workbench.audit.render import as_markdown, as_sarif
 from workbench.audit.runner import baseline_fingerprints, gate
@@ -54,7 +54,7 @@ def test_json_carries_every_row_with_stable_fingerprints(many_tables):
     assert [f["fingerprint"] for f in findings] == [
         f["fingerprint"] for f in again["results"][0]["findings"]]
     assert first["results"][0]["status"] == "found"
-    assert "tenant_model" in first and first["summary"]["found"] == 1
+    assert "single_tenant" in first["tenant_model"] and first["summary"]["found"] == 1
     # the fingerprint names the object, not its measurements
     assert first["results"][0]["identity"] == ["table_name"]
 
@@ -72,7 +72,7 @@ def test_tenant_checks_do_not_run_without_a_tenant_model(many_tables):
     tenant = report.by_id()["rls_disabled_on_tenant_table"]
     assert (tenant.status, tenant.why, tenant.count) == ("not-run", NO_TENANT_MODEL, 0)
     assert tenant in gate(report, "high")  # a check that could not look is not clean
-    single = run_audit(conn, checks=["rls_disabled_on_tenant_table"], single_tenant=True)
+    single = run_audit(conn, AuditOptions(no_tenant=True), checks=["rls_disabled_on_tenant_table"])
     assert single.results[0].why == SINGLE_TENANT and gate(single, "high") == []
 
 

@@ -10,19 +10,21 @@
 -- does not count (the key check's lookup has no WHERE to match it), nor an invalid one. Columns
 -- in another order than the key's count (a btree on (b, a) finds a = $1 AND b = $2). The one
 -- definition of a supporting index: the RISK-OPS-005 probe runs this check.
-WITH tenant_column AS (  -- the model's per-table tenant columns, parsed once
-    SELECT t.key::oid AS relid, t.value AS attname
-    FROM jsonb_each_text(current_setting('workbench.tenant_columns')::jsonb) AS t
+WITH tenant_att AS (  -- each direct tenant table's tenant column, as an attnum (JSON read once)
+    SELECT a.attrelid, a.attnum
+    FROM jsonb_each_text(current_setting('workbench.tenant_columns')::jsonb) t(relid, col)
+    JOIN pg_attribute a ON a.attrelid = t.relid::oid AND a.attname = t.col
 )
 SELECT con.conrelid::regclass::text AS table_name,
        con.conname AS constraint_name,
        (SELECT string_agg(attname, ', ' ORDER BY array_position(con.conkey, attnum)) FROM pg_attribute WHERE attrelid = con.conrelid AND attnum = ANY (con.conkey)) AS columns,
        con.confrelid::regclass::text AS references_table,
-       pg_size_pretty(pg_total_relation_size(con.conrelid)) AS table_size,
+       pg_size_pretty(c.relpages::bigint * current_setting('block_size')::int) AS table_size,  -- as of the last VACUUM/ANALYZE: no file access
        NULLIF(greatest(c.reltuples, -1), -1)::bigint AS estimated_rows
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN tenant_att ta ON ta.attrelid = con.conrelid
 WHERE con.contype = 'f'
   AND NOT c.relispartition  -- partitions carry clones of the parent's keys: report the parent once
   AND n.nspname = ANY (current_setting('workbench.audit_schemas')::text[])
@@ -32,6 +34,6 @@ WHERE con.contype = 'f'
         AND (((i.indkey::int2[])[0:cardinality(con.conkey) - 1] @> con.conkey
                AND (i.indkey::int2[])[0:cardinality(con.conkey) - 1] <@ con.conkey)
              OR (cardinality(con.conkey) > 1 AND i.indkey[0] = ANY (con.conkey)
-                 AND i.indkey[0] IS DISTINCT FROM (SELECT a.attnum FROM tenant_column tc JOIN pg_attribute a ON a.attrelid = tc.relid AND a.attname = tc.attname WHERE tc.relid = con.conrelid)))
+                 AND i.indkey[0] IS DISTINCT FROM ta.attnum))
   )
 ORDER BY 1, 2;

@@ -58,18 +58,20 @@ class BaseCheck:
         raise NotImplementedError
 
     def run(self, conn: psycopg.Connection, ctx: AuditContext,
-            settings: dict[str, str] | None = None, *, single_tenant: bool = False) -> CheckResult:
+            settings: dict[str, str] | None = None) -> CheckResult:
         """Run inside a savepoint with the context's settings; errors become a failed result.
 
         ``settings`` are the shared catalog facts (:mod:`workbench.audit.facts`), read once per
-        audit; ``single_tenant`` (``--no-tenant``) marks tenant checks as not applicable.
+        audit. A tenant check without a tenant model is not run: not applicable when the schema
+        is declared single-tenant (``--no-tenant``), else a gap the gate counts.
         """
         info = self.info()
         started = time.perf_counter()
         result = CheckResult(info.id, info.title, info.severity, list(info.risks), info.kind,
                              0, "", condition=info.condition)
-        if info.requires_tenant_model and (single_tenant or not has_tenant_model(ctx)):
-            return _not_run(result, SINGLE_TENANT if single_tenant else NO_TENANT_MODEL)
+        if info.requires_tenant_model and not has_tenant_model(ctx):
+            single = ctx.tenant_model.single_tenant
+            return _not_run(result, SINGLE_TENANT if single else NO_TENANT_MODEL)
         if settings is None:
             from workbench.audit.facts import shared_settings
 

@@ -96,23 +96,26 @@ def _location(r: CheckResult, row: dict[str, Any]) -> dict[str, Any]:
     return {"logicalLocations": [{"fullyQualifiedName": name, "kind": kind}]}
 
 
+def _state(r: CheckResult, new: bool) -> dict[str, str]:
+    """SARIF's baselineState, when the report was compared with a baseline."""
+    return {} if r.new is None else {"baselineState": "new" if new else "unchanged"}
+
+
 def _sarif_results(r: CheckResult, index: int) -> list[dict[str, Any]]:
+    """One result per row; a grouped check is one result with every object as a location."""
     base = {"ruleId": r.id, "ruleIndex": index, "level": SARIF_LEVELS[r.severity]}
-    state = (lambda new: {"baselineState": "new" if new else "unchanged"}) if r.new is not None \
-        else (lambda new: {})
     if r.grouped:
-        fp = fingerprint(r.id, sorted(r.fingerprints))
         return [{**base, "message": {"text": f"{r.title} {r.detail}"},
                  "locations": [_location(r, row) for row in r.rows],
-                 "partialFingerprints": {"workbench/v1": fp},
-                 **state(any(r.new or []))}]
+                 "partialFingerprints": {"workbench/v1": fingerprint(r.id, sorted(r.fingerprints))},
+                 **_state(r, any(r.new or []))}]
     out = []
     for i, (fp, row) in enumerate(zip(r.fingerprints, r.rows, strict=True)):
         what = ", ".join(f"{k}={v}" for k, v in row.items())
         out.append({**base, "message": {"text": f"{r.title} {what}"},
                     "locations": [_location(r, row)],
                     "partialFingerprints": {"workbench/v1": fp},
-                    **state(r.new[i] if r.new else False)})
+                    **_state(r, bool(r.new and r.new[i]))})
     return out
 
 

@@ -77,13 +77,11 @@ def run_audit(
     *,
     checks: Iterable[str] | None = None,
     kinds: Iterable[str] | None = None,
-    single_tenant: bool = False,
 ) -> AuditReport:
     """Detect the tenancy model, then run the selected checks on ``conn``.
 
     Migration checks join the default selection when ``options.migrations`` names a folder;
     asking for them without one is an error rather than a clean result that looked at nothing.
-    ``single_tenant`` says the schema has no tenants: tenant checks are then not applicable.
     """
     started = time.perf_counter()
     ctx = detect(conn, options)
@@ -93,11 +91,10 @@ def run_audit(
     chosen = select(list(checks) if checks else None, wanted)
     if ctx.migrations is None and any(c.info().kind == "migrations" for c in chosen):
         raise BadParameter("the migration checks need a folder: pass --migrations PATH")
-    single_tenant = single_tenant or ctx.tenant_model.single_tenant
     report = AuditReport(conn.info.dbname, ctx)
     facts = shared_settings(conn)
     for check in chosen:
-        report.results.append(check.run(conn, ctx, facts, single_tenant=single_tenant))
+        report.results.append(check.run(conn, ctx, facts))
     report.seconds = time.perf_counter() - started
     return report
 
