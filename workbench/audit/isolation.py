@@ -4,10 +4,11 @@ The harness needs a database the workbench owns: inside ONE transaction that is 
 back it creates a throw-away role without BYPASSRLS (a member of the application role, e.g.
 ``authenticated``, when there is one), two fixture tenants with one row each in every tenant
 table, and then, for every tenant table, runs SELECT, INSERT, UPDATE and DELETE against tenant
-B's row as that role, once with the tenant setting naming A (the way the application sets it,
-``set_config('app.organization_id', A, true)``, plus a JWT ``sub`` for auth.uid()-style policies)
-and once with nothing set. Each attempt runs in a savepoint with ``session_replication_role =
-replica`` so only row level security (not a foreign key or a trigger) decides it.
+B's row as that role, once with the tenant setting naming A (the setting the tenant model read
+from the policies, e.g. ``set_config('app.tenant_id', A, true)``, plus a JWT ``sub`` for
+auth.uid()-style policies) and once with nothing set. Each attempt runs in a savepoint with
+``session_replication_role = replica`` so only row level security (not a foreign key or a
+trigger) decides it.
 
 Outcomes: ``leaked`` (B's row was read, written or created as A), ``blocked`` (no row, or an
 insufficient-privilege error; ``loud`` says whether an error told the caller why), ``error``
@@ -29,6 +30,7 @@ from workbench.audit.context import AuditContext, AuditOptions, detect
 from workbench.audit.targets import tenant_key
 from workbench.errors import UnsafeOperation
 from workbench.settings import Settings
+from workbench.sqlfiles import read_sql
 
 OPERATIONS = ("select", "insert", "update", "delete")
 CONTEXTS = ("tenant-a", "unset")
@@ -86,16 +88,8 @@ class _Column:
 
 
 def _columns(conn: psycopg.Connection, table: str) -> list[_Column]:
-    rows = conn.execute(
-        "SELECT a.attname, format_type(a.atttypid, a.atttypmod), t.typcategory, a.attnotnull, "
-        "a.atthasdef, (a.attgenerated <> '' OR a.attidentity = 'a'), "
-        "(SELECT e.enumlabel FROM pg_enum e WHERE e.enumtypid = a.atttypid "
-        " ORDER BY e.enumsortorder LIMIT 1), "
-        "EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisunique "
-        "        AND a.attnum = ANY (i.indkey::int2[])) "
-        "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
-        "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
-        (table,)).fetchall()
+    rows = conn.execute(read_sql("catalog/isolation_columns.sql"),  # type: ignore[arg-type]
+                        {"table": table}).fetchall()
     return [_Column(*r) for r in rows]
 
 
@@ -128,10 +122,8 @@ def _pk(conn: psycopg.Connection, table: str) -> str | None:
     Partitioned tables carry the partition key in their primary key ((id, created_at)); their
     leading uuid id still names one row, so the harness can address it.
     """
-    row = conn.execute(
-        "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
-        "AND a.attnum = i.indkey[0] WHERE i.indrelid = %s::regclass AND i.indisprimary "
-        "AND (i.indnatts = 1 OR a.atttypid = 'uuid'::regtype)", (table,)).fetchone()
+    row = conn.execute(read_sql("catalog/row_key.sql"),  # type: ignore[arg-type]
+                       {"table": table}).fetchone()
     return str(row[0]) if row else None
 
 
@@ -140,14 +132,8 @@ def _references(conn: psycopg.Connection,
     """(child table, column) -> (parent table, parent column), for every foreign key column but
     the tenant's; composite keys (a partitioned parent's (id, created_at)) give one entry per
     column, so the child copies each from the parent row."""
-    rows = conn.execute(
-        "SELECT con.conrelid::regclass::text, a.attname, con.confrelid::regclass::text, "
-        "pa.attname FROM pg_constraint con "
-        "CROSS JOIN LATERAL unnest(con.conkey, con.confkey) k(attnum, pattnum) "
-        "JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum "
-        "JOIN pg_attribute pa ON pa.attrelid = con.confrelid AND pa.attnum = k.pattnum "
-        "WHERE con.contype = 'f' AND con.conparentid = 0 AND a.attname <> %s",
-        (ctx.tenant_column,)).fetchall()
+    rows = conn.execute(read_sql("catalog/foreign_key_columns.sql"),  # type: ignore[arg-type]
+                        {"tenant_column": ctx.tenant_column}).fetchall()
     return {(child, column): (parent, pcol) for child, column, parent, pcol in rows}
 
 

@@ -6,7 +6,6 @@ import psycopg
 
 from workbench.audit.base import Found, PythonCheck
 from workbench.audit.context import AuditContext
-from workbench.tenancy.catalog import read_catalog
 from workbench.tenancy.policies import PolicyReader
 
 EVERYONE = ("PUBLIC", "anon")
@@ -26,11 +25,12 @@ class PolicyDefinerFunctionUnsafe(PythonCheck):
     risks = ("RISK-INT-002",)
     kind = "structural"
     order = 250
+    requires_tenant_model = True
 
     def find(self, conn: psycopg.Connection, ctx: AuditContext) -> Found:
         """Every definer function policies reach, once per problem, naming the policies."""
         columns = ["function_name", "problem", "policies"]
-        reader = PolicyReader(read_catalog(conn, ctx.schemas), ctx.tenant_model)
+        reader = PolicyReader(ctx.read_catalog(conn), ctx.tenant_model)
         rows = []
         for name, (func, policies) in sorted(reader.definer_functions().items()):
             used_by = ", ".join(sorted({f"{ctx.labels.get(p.table, p.table)}.{p.name}"
