@@ -9,12 +9,13 @@ import psycopg
 import pytest
 
 from tests._team_tracker import build
-from workbench import tenancy
+from workbench import db, tenancy
 from workbench.experiments.index_advice import advise, hypopg_status
 from workbench.querysets import draw, plans, sources
 from workbench.schema.fingerprint import fingerprint
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
+HYPOPG_PACKAGED = 15  # Debian's postgresql-15-hypopg, installed by make system-deps
 
 
 def _setup(scratch_db: Callable[[str], str], connect: Callable[..., psycopg.Connection]):
@@ -33,9 +34,10 @@ def test_hypopg_ranks_candidates_without_building_them(
     conn, qs, sets, run = _setup(scratch_db, connect)
     available, status = hypopg_status(conn)
     if not available:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI needs HypoPG (make system-deps): {status}")
-        pytest.skip(status)
+        major = db.server_version(conn) // 10000
+        if os.environ.get("CI") == "true" and major == HYPOPG_PACKAGED:
+            pytest.fail(f"CI needs HypoPG on PostgreSQL {major} (make system-deps): {status}")
+        pytest.skip(status)  # the embedded server: no HypoPG build for it (see index_advice)
     before = fingerprint(conn)
     advice = advise(conn, qs, sets, run.captures, top=0)
     assert advice.hypopg.startswith("hypopg ")
