@@ -119,7 +119,10 @@ def hypopg_status(conn: psycopg.Connection) -> tuple[bool, str]:
             conn.execute("DROP EXTENSION hypopg")
     except psycopg.Error as exc:
         why = (exc.diag.message_primary or str(exc)).strip()
-        return False, f"hypopg unavailable on this server: {why}"
+        major = conn.info.server_version // 10000
+        return False, (f"hypopg unavailable on this server: {why} (install HypoPG for "
+                       f"PostgreSQL {major}, e.g. Debian's postgresql-{major}-hypopg; candidates "
+                       "were built one at a time instead)")
     return True, f"hypopg {version[0] if version else ''}"
 
 
