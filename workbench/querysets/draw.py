@@ -20,7 +20,7 @@ import psycopg
 
 from workbench.queries import ParamSet, Query
 from workbench.querysets.binding import Binding, Columns, bind
-from workbench.querysets.model import QuerySet, Skipped
+from workbench.querysets.model import Skipped
 from workbench.querysets.scoping import TENANT_PARAM, ident, is_tenant_column, tenant_scope
 
 PAGE_SIZE = 25
@@ -161,7 +161,3 @@ class Drawer:
                 skipped.append(Skipped(query.name, f"drawing values failed: {msg}", query.sql))
         return out, skipped
 
-
-def runnable(qs: QuerySet, sets: dict[str, list[ParamSet]]) -> list[Query]:
-    """The set's queries that got values."""
-    return [q for q in qs.queries if q.name in sets]

@@ -97,15 +97,3 @@ class QuerySet:
         path.write_text(json.dumps(self.to_dict(), indent=1, default=str))
         return path
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> QuerySet:
-        """The inverse of :meth:`to_dict`."""
-        queries, weights, stats = [], {}, {}
-        for item in data["queries"]:
-            weights[item["name"]] = float(item.pop("weight", 1.0))
-            stats[item["name"]] = item.pop("stats", {})
-            item["risks"] = tuple(item.get("risks", ()))
-            item["params"] = tuple(item.get("params", ()))
-            queries.append(Query(**item))
-        return cls(data["source"], queries, weights, stats,
-                   [Skipped(**s) for s in data.get("skipped", [])])
