@@ -17,12 +17,14 @@ $(VENV)/.installed: $(BIN)/uv requirements.lock pyproject.toml
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
 	touch $@
 
-# Debian packages the suite uses: Chromium (the report page test) and PgBouncer (pooler tests).
+# Debian packages the suite uses: Chromium (the report page test), PgBouncer (pooler tests) and
+# HypoPG for PostgreSQL 15 (the what-if's hypothetical indexes).
 system-deps:
-	@if ! command -v chromium >/dev/null || ! command -v pgbouncer >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v pgbouncer >/dev/null \
+	    || ! [ -f /usr/share/postgresql/15/extension/hypopg.control ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium pgbouncer >/dev/null; \
-	  else echo "note: install chromium and pgbouncer (Debian packages) for the browser and pooler tests"; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium pgbouncer postgresql-15-hypopg >/dev/null; \
+	  else echo "note: install chromium, pgbouncer and postgresql-15-hypopg (Debian packages) for the browser, pooler and what-if tests"; fi; \
 	fi
 
 server: $(VENV)/.installed

@@ -45,6 +45,9 @@ def test_growth_curves_at_two_sizes(settings, tmp_path: Path) -> None:  # type: 
     assert set(frame["layout"]) == {"plain", "partitioned"}
     assert frame["history_rows"].nunique() == 2  # sizes really differ
     assert {"activity_feed", "campaign_analytics_window", "movement_summary"} <= set(frame["query"])
+    assert frame["shape"].str.len().min() == 12  # every point carries its plan fingerprint
+    first = frame[frame["history_rows"] == frame["history_rows"].min()]
+    assert not first["flipped"].any()  # nothing to flip from at the smallest size
     slopes = P.growth_slopes(frame)
     assert len(slopes) == frame.groupby(["query", "params", "layout"]).ngroups
     assert charts.save(P.growth_chart(frame), tmp_path, "growth").is_file()

@@ -92,7 +92,8 @@ def test_bigint_account_id_through_a_membership_table(build):
 
 
 def test_indirect_three_hops(build):
-    model = infer(build("indirect_three"))
+    conn = build("indirect_three")
+    model = infer(conn)
     assert _shape(model) == {
         "tenant": ("public.orgs", ("id",), "uuid"),
         "direct": {"public.members": "org_id", "public.projects": "org_id"},
@@ -106,6 +107,14 @@ def test_indirect_three_hops(build):
     assert model.context.settings == ("app.org_id",)
     hops = model.tables["public.cards"].path
     assert [h.columns for h in hops] == [("list_id",), ("board_id",), ("project_id",)]
+    # attachments point into tenant data by a nullable key: global, and said so
+    report = run_audit(conn, checks=["global_table_references_tenant_data",
+                                     "rls_disabled_on_tenant_table"])
+    by_id = {r.id: r for r in report.results}
+    assert [r["table_name"] for r in by_id["global_table_references_tenant_data"].rows] == [
+        "attachments"]
+    assert {r["table_name"]: r["tenancy"] for r in by_id["rls_disabled_on_tenant_table"].rows} \
+        == {"boards": "indirect", "cards": "indirect", "lists": "indirect"}
 
 
 def test_no_tenant_is_not_found_and_the_decoy_does_not_win(build):

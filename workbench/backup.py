@@ -96,17 +96,21 @@ def client_bin_dir(server_version_num: int) -> Path:
     )
 
 
-def _client_env(settings: Settings, database: str) -> tuple[list[str], dict[str, str]]:
+def client_args(conninfo: str) -> tuple[list[str], dict[str, str]]:
     """``--dbname`` argument without the password, and an environment carrying it.
 
     A password on the command line would be visible in ``ps``; libpq reads PGPASSWORD instead.
     """
-    parts = pg_conninfo.conninfo_to_dict(settings.conninfo(database))
+    parts = pg_conninfo.conninfo_to_dict(conninfo)
     env = dict(os.environ)
     password = parts.pop("password", None)
     if password:
         env["PGPASSWORD"] = str(password)
     return ["--dbname", pg_conninfo.make_conninfo(**parts)], env  # type: ignore[arg-type]
+
+
+def _client_env(settings: Settings, database: str) -> tuple[list[str], dict[str, str]]:
+    return client_args(settings.conninfo(database))
 
 
 def _run(cmd: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:

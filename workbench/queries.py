@@ -65,8 +65,11 @@ class ParamSet:
         return {k: self.values[k] for k in query.params}
 
 
-def parse_query(text: str, source: str) -> Query:
-    """Read a catalog file's header and check it declares exactly the placeholders it uses."""
+CATALOG_HEADER = ("name", "screen", "risks", "params")
+
+
+def parse_header(text: str) -> dict[str, str]:
+    """The ``-- key: value`` lines at the top of a query file, keys lower-cased."""
     meta: dict[str, str] = {}
     for line in text.splitlines():
         m = HEADER.match(line.strip())
@@ -75,19 +78,31 @@ def parse_query(text: str, source: str) -> Query:
                 continue
             break
         meta[m.group(1).lower()] = m.group(2).strip()
-    for key in ("name", "screen", "risks", "params"):
+    return meta
+
+
+def parse_query(
+    text: str, source: str, *, required: tuple[str, ...] = CATALOG_HEADER, default_name: str = ""
+) -> Query:
+    """Read a query file's header and check it declares exactly the placeholders it uses.
+
+    The catalog requires every header line; a user's folder of queries (``required=()``) may
+    leave them out: the name is then the file's, the parameters its placeholders in order.
+    """
+    meta = parse_header(text)
+    for key in required:
         if key not in meta:
             raise BadParameter(f"{source}: header has no '-- {key}:' line")
-    params = tuple(p.strip() for p in meta["params"].split(",") if p.strip())
-    used = set(PLACEHOLDER.findall(text))
-    if used != set(params):
+    found = tuple(dict.fromkeys(PLACEHOLDER.findall(text)))
+    params = tuple(p.strip() for p in meta.get("params", ",".join(found)).split(",") if p.strip())
+    if set(found) != set(params):
         raise BadParameter(
-            f"{source}: header params {sorted(params)} differ from placeholders {sorted(used)}"
+            f"{source}: header params {sorted(params)} differ from placeholders {sorted(found)}"
         )
     return Query(
-        name=meta["name"],
-        screen=meta["screen"],
-        risks=tuple(r.strip() for r in meta["risks"].split(",") if r.strip()),
+        name=meta.get("name") or default_name,
+        screen=meta.get("screen", ""),
+        risks=tuple(r.strip() for r in meta.get("risks", "").split(",") if r.strip()),
         params=params,
         sql=text.strip(),
         writes=meta.get("writes", "").lower() in ("true", "yes", "1"),

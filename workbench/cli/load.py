@@ -8,11 +8,15 @@ from typing import Annotated
 import typer
 
 from workbench.cli._common import DatabaseOption, DsnOption, console, settings_from
-from workbench.errors import NotFound
+from workbench.cli.explain import QueriesDirOption, QueriesFromOption, TargetOption
+from workbench.errors import BadParameter, NotFound
+from workbench.load.queryset_load import load_target
 from workbench.load.runner import LoadSpec, run_load
 from workbench.load.workload import list_workloads
 
-Workload = Annotated[str, typer.Option("--workload", help="Profile in loadtests/workloads/.")]
+Workload = Annotated[str | None, typer.Option(
+    "--workload", help="Profile in loadtests/workloads/ (the reviewed schema's catalog).",
+    show_default=False)]
 Users = Annotated[int, typer.Option("--users", "-u", help="Simulated users.")]
 SpawnRate = Annotated[float, typer.Option("--spawn-rate", "-r", help="Users started per second.")]
 Duration = Annotated[str, typer.Option("--duration", "-t", help="How long: 10s, 2m, 1h.")]
@@ -30,7 +34,7 @@ Results = Annotated[Path | None, typer.Option("--results", help="Results folder.
 
 
 def load(
-    workload: Workload,
+    workload: Workload = None,
     users: Users = 10,
     spawn_rate: SpawnRate = 10.0,
     duration: Duration = "10s",
@@ -41,11 +45,28 @@ def load(
     bypass_rls: BypassRls = False,
     ui: Ui = False,
     results: Results = None,
+    target: TargetOption = None,
+    queries_from: QueriesFromOption = None,
+    queries_dir: QueriesDirOption = None,
     dsn: DsnOption = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Run a workload with tenant-aware users; CSV, HTML and µs histograms go to results/<run>/."""
+    """Run a workload with tenant-aware users; CSV, HTML and µs histograms go to results/<run>/.
+
+    With --target DB (a workbench-owned clone of any schema): its queries instead, from
+    --queries-from (pg_stat_statements, weighted by calls), --queries-dir, or inferred.
+    """
     settings = settings_from(dsn, database)
+    if target:
+        run = load_target(settings, target, queries_from=queries_from, queries_dir=queries_dir,
+                          users=users, spawn_rate=spawn_rate, duration=duration,
+                          processes=processes, results_dir=results)
+        console.print(f"[bold]{target}[/]: {run.total_rps():.0f} req/s, "
+                      f"{run.failure_count()} failures -> {run.folder}")
+        console.print(run.latency_us.to_string(index=False))
+        return
+    if workload is None:
+        raise BadParameter("pass --workload NAME (the catalog's) or --target DB (any schema)")
     if workload not in list_workloads():
         raise NotFound(f"no workload {workload!r} (known: {', '.join(list_workloads())})")
     for name in variant or ["baseline"]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,9 +11,11 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from workbench.cli._common import DatabaseOption, DsnOption, console, settings_from
+from workbench.cli.explain import QueriesDirOption, QueriesFromOption
 from workbench.errors import BadParameter
 from workbench.report import scorecard
 from workbench.report.run import ReportResult, run_report
+from workbench.report.subject import SubjectOptions, run_subject
 from workbench.risks import SEVERITIES
 from workbench.settings import VARIANTS, Settings
 
@@ -75,10 +78,34 @@ def report(
     probes: Annotated[bool, typer.Option(
         "--probes/--no-probes", help="Also run every registered probe no notebook ran, so "
         "the scorecard is complete.")] = True,
+    schema: Annotated[str | None, typer.Option(
+        "--schema", help="Report on YOUR schema instead: the database to clone (only read; "
+        "password via PGPASSWORD or ~/.pgpass).", show_default=False)] = None,
+    migrations: Annotated[Path | None, typer.Option(
+        "--migrations", help="Report on the schema these migrations build (instead of "
+        "--schema).", show_default=False)] = None,
+    platform: Annotated[str | None, typer.Option(
+        "--platform", help="With --migrations: what the platform provides first (supabase).",
+        show_default=False)] = None,
+    queries_from: QueriesFromOption = None,
+    queries_dir: QueriesDirOption = None,
+    users: Annotated[int, typer.Option("--users", help="Load: simulated users.")] = 4,
+    duration: Annotated[str, typer.Option("--duration", help="Load: how long.")] = "8s",
+    growth: Annotated[bool, typer.Option("--growth/--no-growth",
+                                         help="Growth curves at the profile's scales.")] = True,
     dsn: DsnOption = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Execute the notebooks with papermill into results/<run-id>/ and write the scorecard."""
+    """Execute the notebooks with papermill into results/<run-id>/ and write the scorecard.
+
+    With --schema or --migrations: the whole report for any schema (clone, seed, audit,
+    isolation, plans, what-if, load, growth), one bundle and one page led by findings.
+    """
+    if schema is not None or migrations is not None:
+        _subject(settings_from(dsn, database), schema, migrations, SubjectOptions(
+            profile=profile, queries_from=queries_from, queries_dir=queries_dir,
+            platform=platform, users=users, duration=duration, growth=growth), fail_on)
+        return
     if fail_on is not None and fail_on not in SEVERITIES:
         raise BadParameter(f"--fail-on {fail_on!r}: choose one of {', '.join(SEVERITIES)}")
     if gate_variant not in VARIANTS:
@@ -117,13 +144,44 @@ def _compare(runs: tuple[str, str], settings: Settings) -> None:
     comparison = compare(run_a, run_b)
     out = run_b / f"compare_vs_{run_a.name}.json"
     out.write_text(comparison.to_json())
-    manifest = json.loads((run_b / "manifest.json").read_text())
-    html.render(run_b, scorecard.build(load_findings(run_b), run_b), manifest, comparison)
+    if (run_b / "manifest.json").is_file():  # a report run (an explain run has no page)
+        manifest = json.loads((run_b / "manifest.json").read_text())
+        html.render(run_b, scorecard.build(load_findings(run_b), run_b), manifest, comparison)
+    for plan in comparison.plans:
+        console.print(f"plan changed: {plan['query']} {plan['params']} "
+                      f"{plan['shape_before']} -> {plan['shape_after']}")
     console.print(
         f"{len(comparison.verdicts)} verdict change(s), {len(comparison.plans)} plan change(s), "
         f"{len(comparison.latencies)} latency change(s); {comparison.regressions} regression(s)"
     )
-    console.print(f"{out}\n{run_b / 'index.html'}")
+    console.print(str(out))
+
+
+def _subject(settings: Settings, schema: str | None, migrations: Path | None,
+             options: SubjectOptions, fail_on: str | None) -> None:
+    if schema is not None and migrations is not None:
+        raise BadParameter("pass one of --schema DSN or --migrations DIR, not both")
+    if fail_on is not None and fail_on not in SEVERITIES:
+        raise BadParameter(f"--fail-on {fail_on!r}: choose one of {', '.join(SEVERITIES)}")
+    _check_profile(options.profile)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("starting", total=None)
+        run = run_subject(settings, source=schema, migrations=migrations, options=options,
+                          progress=lambda msg: bar.update(task, description=msg))
+    table = Table(title=f"{run.subject}: findings")
+    for col in ("severity", "from", "finding"):
+        table.add_column(col)
+    for f in run.ordered()[:30]:
+        table.add_row(f.severity, f.source, f.title)
+    console.print(table)
+    phases = ", ".join(f"{k} {v:.0f}s" for k, v in run.timings.items())
+    console.print(f"[bold]{run.status}[/bold]: {phases}\nreport: {run.run_dir / 'index.html'}")
+    rank = {s: i for i, s in enumerate(SEVERITIES)}
+    gated = [f for f in run.findings if fail_on and f.severity in rank
+             and rank[f.severity] >= rank[fail_on]]
+    if run.status != "ok" or gated:
+        raise typer.Exit(1)
 
 
 def _check_profile(profile: str) -> None:

@@ -18,16 +18,18 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from workbench import db
 from workbench.cli._common import (
     AllowDestroyOption,
     DatabaseOption,
     DsnOption,
+    SchemaOption,
     console,
     settings_from,
 )
 from workbench.errors import BadParameter
-from workbench.seed import SeedReport, seed_database
-from workbench.settings import VARIANTS
+from workbench.seed import SeedReport, load_profile, seed_database
+from workbench.settings import VARIANTS, Settings
 
 
 def _summary(report: SeedReport) -> Table:
@@ -41,6 +43,19 @@ def _summary(report: SeedReport) -> Table:
     phases = ", ".join(f"{k} {v:.1f}s" for k, v in report.phases.items())
     table.caption = f"{report.rows:,} rows; {phases}; peak RSS {report.peak_rss_mb:.0f} MB"
     return table
+
+
+def _explain(settings: Settings, database: str, profile: str, scale: float,
+             schemas: tuple[str, ...]) -> str:
+    """The plan listing of one database (or which hand-written generators would run)."""
+    from workbench.seed.catalog_runner import explain_plan, pick_engine
+
+    prof = load_profile(profile, scale)
+    if pick_engine(settings, database, prof) == "tables":
+        return (f"{database}: profile {prof.name!r} drives the reviewed schema's hand-written "
+                "generators (workbench/seed/tables.py); every table they write is present")
+    return f"{database}: seeded from its catalog with profile {prof.name!r}\n" + explain_plan(
+        settings, database, prof, schemas=schemas)
 
 
 def _bar_progress(bar: Progress) -> Callable[[str, int, int], None]:
@@ -80,19 +95,33 @@ def seed(
     manifest: Annotated[Path | None, _opt("--manifest", "Where to save the report (default "
                                           "results/seed/<database>.json).",
                                           show_default=False)] = None,
+    explain: Annotated[bool, _opt("--explain-plan", "Print what would be generated for each "
+                                  "table and column, and why; change nothing.")] = False,
+    schema: SchemaOption = None,
     dsn: DsnOption = None,
     database: DatabaseOption = None,
     allow_destroy: AllowDestroyOption = False,
 ) -> None:
-    """Seed the variant databases (apply them first with `workbench schema apply`)."""
+    """Seed the variant databases, or any database (--target, or --database naming one).
+
+    A profile whose hand-written generators do not fit the database's tables seeds it from its
+    catalog instead (every table, any schema).
+    """
     if replace and resume:
         raise BadParameter("--replace and --resume exclude each other; pass one")
     if variant not in (*VARIANTS, "both"):
         raise BadParameter(f"--variant must be baseline, remediated or both, got {variant!r}")
     settings = settings_from(dsn, database)
+    if database and not target and db.database_exists(settings, database):
+        target = database  # --database names a database (e.g. one `workbench clone` made)
     names = [target] if target else [
         settings.database_for(v) for v in (VARIANTS if variant == "both" else (variant,))]
     mode = "replace" if replace else "resume" if resume else "refuse"
+    schemas = tuple(schema or ("public",))
+    if explain:
+        for name in names:
+            typer.echo(_explain(settings, name, profile, scale, schemas))
+        return
     for name in names:
         with Progress(TextColumn("{task.description:<20}"), BarColumn(), MofNCompleteColumn(),
                       TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
@@ -100,8 +129,10 @@ def seed(
             report = seed_database(settings, name, profile, scale=scale, seed=seed_value,
                                    workers=workers, mode=mode, anomalies=anomalies,
                                    allow_destroy=allow_destroy, progress=_bar_progress(bar),
-                                   copy_format=copy_format)  # type: ignore[arg-type]
+                                   copy_format=copy_format, schemas=schemas)  # type: ignore[arg-type]
         console.print(_summary(report))
+        for what, rows in getattr(report, "costs", {}).items():
+            console.print(f"[yellow]constraint cost:[/] {what}: {rows:,} rows")
         stray = {t: n for t, n in report.default_partition_rows.items() if n}
         if stray:
             console.print("[yellow]warning:[/] rows outside the monthly partitions (DEFAULT): "

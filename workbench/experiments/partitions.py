@@ -27,6 +27,7 @@ from workbench import db, explain
 from workbench.experiments.data import build_database
 from workbench.queries import Query, draw_parameters, select_queries
 from workbench.schema.units import apply_unit, get_unit
+from workbench.seed import seed_database
 from workbench.settings import Settings
 
 PARTITION_UNIT = "0300_partition_append_only_by_month"
@@ -184,21 +185,28 @@ def growth(
     repeats: int = 3,
     risks: Sequence[str] = GROWTH_RISKS,
     database: str | None = None,
+    profile: str | None = None,
 ) -> pd.DataFrame:
     """The same catalog queries at several data sizes, plain tables vs monthly partitions.
 
-    For each synthetic ``scale`` one workbench-owned database is built (baseline DDL plus data),
-    the queries bearing on ``risks`` are timed (plain executions, median of ``repeats`` after a
+    For each ``scale`` one workbench-owned database is built (baseline DDL plus data), the
+    queries bearing on ``risks`` are timed (plain executions, median of ``repeats`` after a
     warm-up, large and small tenant, recent window), then the partitioning unit is applied (rows
-    moved) and they are timed again. Sizes are only a parameter: the ci profile passes small
-    ones, a long run passes large ones. The database is dropped at the end.
+    moved) and they are timed again. With ``profile`` the data is the seeder's, and ``scale``
+    multiplies the profile (:func:`workbench.experiments.growth.scales_for` gives sizes that
+    reach its full volume: three decades at premortem); without, ``scale`` is the synthetic
+    generator's (1.0 = about 120k rows), for quick tests. Each query's plan fingerprint is
+    kept per size, and ``flipped`` marks where it changed from the size before. The database
+    is dropped at the end.
     """
     name = database or f"{settings.prefix}_growth"
     queries = [q for q in select_queries() if set(q.risks) & set(risks)]
     rows: list[dict[str, Any]] = []
     try:
         for scale in scales:
-            build_database(settings, name, scale=scale)
+            build_database(settings, name, scale=None if profile else scale)
+            if profile:
+                seed_database(settings, name, profile, scale=scale)
             with db.connection(settings, name, autocommit=True, prepare_threshold=None) as conn:
                 history = conn.execute(
                     "SELECT (SELECT count(*) FROM activities) + (SELECT count(*) FROM "
@@ -210,15 +218,20 @@ def growth(
                         apply_unit(conn, get_unit(PARTITION_UNIT))
                         conn.execute("ANALYZE")
                     for q in queries:
+                        shapes = {c.params: c.shape for c in explain.capture(
+                            conn, [q], sets, variant=layout, warmup=0, repeats=1)}
                         for r in _median_ms(conn, q, sets, repeats):
-                            rows.append(r | {
-                                "scale": scale, "history_rows": int(history[0]) if history else 0,
+                            rows.append(r | {"shape": shapes.get(r["params"], ""),
+                                "scale": scale, "data": f"profile {profile}" if profile
+                                else "synthetic", "history_rows": int(history[0]) if history else 0,
                                 "layout": layout, "timing": "plain execution, client clock",
                                 "max_parallel_workers_per_gather":
                                     settings_now.get("max_parallel_workers_per_gather")})
     finally:
         db.drop_database(settings, name)
-    return pd.DataFrame(rows)
+    from workbench.experiments.growth import mark_flips
+
+    return mark_flips(pd.DataFrame(rows), ("query", "params", "layout"))
 
 
 def growth_slopes(frame: pd.DataFrame) -> pd.DataFrame:
@@ -248,13 +261,18 @@ def growth_chart(frame: pd.DataFrame) -> Figure:
             ax.plot(g["history_rows"], g["median_ms"], marker="o", color=colours[layout],
                     linestyle="-" if params.startswith("large") else "--",
                     label=f"{layout} {params}")
+            if "flipped" in g:  # a ring where the plan changed from the size before
+                f = g[g["flipped"]]
+                ax.scatter(f["history_rows"], f["median_ms"], s=140, facecolors="none",
+                           edgecolors="black")
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_title(query, fontsize=9)
         ax.set_xlabel("history rows (3 append-only tables)")
     axes[0][0].set_ylabel("median ms (plain execution, client clock)")
     axes[0][-1].legend(fontsize=7)
-    fig.suptitle("Growth: latency vs history size, plain vs monthly partitions (log-log)")
+    fig.suptitle("Growth: latency vs history size, plain vs monthly partitions (log-log); "
+                 "rings: plan flips")
     fig.tight_layout()
     return fig
 

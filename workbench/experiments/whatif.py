@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,6 +147,99 @@ def insert_throughput(conn: psycopg.Connection, table: str, rows: int) -> float:
     return done / elapsed if elapsed > 0 and done > 0 else 0.0
 
 
+@dataclass
+class Change:
+    """One reversible change to measure: what it does, undoes, and which work it touches.
+
+    A mitigation unit is one (:func:`run_whatif`); so is a candidate index of any schema
+    (:mod:`workbench.experiments.index_advice`). ``sets`` gives each query its parameter sets;
+    ``write_rate`` measures inserts per second into a table (rolled back).
+    """
+
+    name: str
+    risks: list[str]
+    apply: Callable[[psycopg.Connection], None]
+    revert: Callable[[psycopg.Connection], None]
+    queries: list[Query]
+    sets: Callable[[Query], list[ParamSet]]
+    tables: list[str]
+    write_rate: Callable[[psycopg.Connection, str, int], float]
+
+
+def measure_change(
+    conn: psycopg.Connection,
+    change: Change,
+    *,
+    repeats: int = 5,
+    cycles: int = 2,
+    write_rows: int = 500,
+    capture_plans: bool = True,
+) -> WhatIf:
+    """Measure ``change`` on its queries and tables: before and after alternate in ``cycles``.
+
+    ``conn`` must be autocommit with ``prepare_threshold=None`` on a workbench-owned database
+    where the change is not applied. Each cycle runs ``repeats`` plain executions per query and
+    parameter set on each side, and one insert-rate sample per table; the change is reverted at
+    the end (also on failure) and the catalog fingerprint checked.
+    """
+    settings = explain.session_settings(conn)
+    start_fp = fingerprint(conn)
+    sizes_before = index_sizes(conn)
+    samples: list[dict[str, Any]] = []
+    writes: list[dict[str, Any]] = []
+    applied_secs: list[float] = []
+    plans_before: list[explain.PlanCapture] = []
+    plans_after: list[explain.PlanCapture] = []
+    new_sizes: dict[str, int] = {}
+    applied = False
+
+    def measure(phase: str, cycle: int) -> None:
+        for q in change.queries:
+            for ps in change.sets(q):
+                explain.time_plain(conn, q, ps)  # warm-up, discarded
+                for r in range(repeats):
+                    samples.append({"query": q.name, "params": ps.label, "phase": phase,
+                                    "cycle": cycle, "repeat": r,
+                                    "ms": explain.time_plain(conn, q, ps)})
+        for table in change.tables:
+            writes.append({"table": table, "phase": phase, "cycle": cycle,
+                           "rows_per_s": change.write_rate(conn, table, write_rows)})
+
+    def plans(variant: str) -> list[explain.PlanCapture]:
+        out: list[explain.PlanCapture] = []
+        for q in change.queries:
+            out.extend(explain.capture(conn, [q], change.sets(q), variant=variant, repeats=1))
+        return out
+
+    try:
+        for cycle in range(max(cycles, 1)):
+            measure("before", cycle)
+            if capture_plans and cycle == 0:
+                plans_before = plans("before")
+            t0 = time.perf_counter()
+            applied = True
+            change.apply(conn)
+            conn.execute("ANALYZE")
+            applied_secs.append(time.perf_counter() - t0)
+            if cycle == 0:
+                after = index_sizes(conn)
+                new_sizes = {k: v for k, v in after.items() if k not in sizes_before}
+            measure("after", cycle)
+            if capture_plans and cycle == 0:
+                plans_after = plans("after")
+            change.revert(conn)
+            applied = False
+    finally:
+        if applied:
+            change.revert(conn)
+    end_fp = fingerprint(conn)
+    if end_fp.digest != start_fp.digest:
+        diff = start_fp.diff(end_fp)[:5]
+        raise SchemaError(f"{change.name} did not restore the catalog: {diff}")
+    return WhatIf(change.name, list(change.risks), samples, plans_before, plans_after,
+                  new_sizes, writes, settings, applied_secs)
+
+
 def run_whatif(
     conn: psycopg.Connection,
     unit_id: str,
@@ -159,62 +253,20 @@ def run_whatif(
 ) -> WhatIf:
     """Measure ``unit_id``'s effect on the catalog queries that bear on its risks.
 
-    ``conn`` must be autocommit with ``prepare_threshold=None`` on a workbench-owned database
-    where the unit is not applied. Each cycle runs ``repeats`` plain executions per query and
-    parameter set on each side, and one insert-throughput sample per table; the unit is
-    reverted at the end and the catalog fingerprint checked.
+    The unit must not be applied; see :func:`measure_change` for how it is measured.
     """
     unit = get_unit(unit_id)
     chosen = queries if queries is not None else queries_for(unit)
     sets = param_sets if param_sets is not None else draw_parameters(conn)
-    tables = unit_tables(unit)
-    settings = explain.session_settings(conn)
-    start_fp = fingerprint(conn)
-    sizes_before = index_sizes(conn)
-    samples: list[dict[str, Any]] = []
-    writes: list[dict[str, Any]] = []
-    applied_secs: list[float] = []
-    plans_before: list[explain.PlanCapture] = []
-    plans_after: list[explain.PlanCapture] = []
-    new_sizes: dict[str, int] = {}
 
-    def measure(phase: str, cycle: int) -> None:
-        for q in chosen:
-            for ps in sets:
-                explain.time_plain(conn, q, ps)  # warm-up, discarded
-                for r in range(repeats):
-                    samples.append({"query": q.name, "params": ps.label, "phase": phase,
-                                    "cycle": cycle, "repeat": r,
-                                    "ms": explain.time_plain(conn, q, ps)})
-        for table in tables:
-            writes.append({"table": table, "phase": phase, "cycle": cycle,
-                           "rows_per_s": insert_throughput(conn, table, write_rows)})
+    def revert(c: psycopg.Connection) -> None:
+        if unit.id in applied_units(c):
+            revert_unit(c, unit)
 
-    try:
-        for cycle in range(max(cycles, 1)):
-            measure("before", cycle)
-            if capture_plans and cycle == 0:
-                plans_before = explain.capture(conn, chosen, sets, variant="before", repeats=1)
-            t0 = time.perf_counter()
-            apply_unit(conn, unit)
-            conn.execute("ANALYZE")
-            applied_secs.append(time.perf_counter() - t0)
-            if cycle == 0:
-                after = index_sizes(conn)
-                new_sizes = {k: v for k, v in after.items() if k not in sizes_before}
-            measure("after", cycle)
-            if capture_plans and cycle == 0:
-                plans_after = explain.capture(conn, chosen, sets, variant="after", repeats=1)
-            revert_unit(conn, unit)
-    finally:
-        if unit.id in applied_units(conn):
-            revert_unit(conn, unit)
-    end_fp = fingerprint(conn)
-    if end_fp.digest != start_fp.digest:
-        diff = start_fp.diff(end_fp)[:5]
-        raise SchemaError(f"unit {unit.id} did not restore the catalog: {diff}")
-    return WhatIf(unit.id, list(unit.risks), samples, plans_before, plans_after, new_sizes,
-                  writes, settings, applied_secs)
+    change = Change(unit.id, list(unit.risks), lambda c: apply_unit(c, unit), revert, chosen,
+                    lambda _q: sets, unit_tables(unit), insert_throughput)
+    return measure_change(conn, change, repeats=repeats, cycles=cycles, write_rows=write_rows,
+                          capture_plans=capture_plans)
 
 
 def summary(results: list[WhatIf]) -> pd.DataFrame:

@@ -64,6 +64,8 @@ class LoadSpec:
     pg_port: str = ""
     label: str = ""
     request_timeout: float = REQUEST_TIMEOUT
+    queryset: str = ""  # a load plan file (workbench.load.plan); workload is then its label
+    target: str = ""  # the database to load instead of the variant's
 
     def run_id(self) -> str:
         """A readable, unique folder name."""
@@ -195,7 +197,8 @@ def load_run(folder: Path) -> LoadRun:
 def build_command(spec: LoadSpec, folder: Path, *, ui: bool = False) -> list[str]:
     """The ``locust`` command line for ``spec`` (no connection details beyond a pooler port)."""
     cmd = [
-        sys.executable, "-m", "locust", "-f", str(locustfile()),
+        sys.executable, "-m", "locust",
+        "-f", str(locustfile("queryset" if spec.queryset else "workload")),
         "-u", str(spec.users), "-r", str(spec.spawn_rate),
         "--workload", spec.workload, "--variant", spec.variant,
         "--pg-role", spec.role, "--pool-size", str(spec.pool_size),
@@ -207,6 +210,10 @@ def build_command(spec: LoadSpec, folder: Path, *, ui: bool = False) -> list[str
     ]
     if spec.pg_host:
         cmd += ["--pg-host", spec.pg_host, "--pg-port", spec.pg_port]
+    if spec.queryset:
+        cmd += ["--queryset", spec.queryset]
+    if spec.target:
+        cmd += ["--target", spec.target]
     if spec.processes > 1:
         cmd += ["--processes", str(spec.processes)]
     if ui:
@@ -235,14 +242,15 @@ def run_load(
     prepare: bool = True,
 ) -> LoadRun:
     """Run Locust for ``spec`` and return its results; bounded by duration plus a grace period."""
-    load_workload(spec.workload)  # a bad workload is a one-line error before Locust starts
+    if not spec.queryset:
+        load_workload(spec.workload)  # a bad workload is a one-line error before Locust starts
     seconds = parse_duration(spec.duration)
     if spec.users < 1 or spec.spawn_rate <= 0 or spec.processes < 1:
         raise BadParameter("--users, --spawn-rate and --processes must be positive")
     if not 0 < spec.request_timeout <= GRACE_SECONDS / 2:
         # a user stops within --stop-timeout plus one request's bound, inside the grace period
         raise BadParameter(f"request timeout must be above 0 and at most {GRACE_SECONDS / 2:g}s")
-    if prepare:
+    if prepare and not spec.queryset:
         prepare_database(settings, spec.variant)
     folder = (results_dir or settings.results_dir) / spec.run_id()
     (folder / "histograms").mkdir(parents=True, exist_ok=True)

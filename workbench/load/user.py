@@ -46,6 +46,7 @@ from psycopg import pq
 
 from workbench.load import REQUEST_TIMEOUT
 from workbench.load.histogram import POOL_WAIT, HistogramSet
+from workbench.load.plan import LoadPlan
 from workbench.load.tenants import LOAD_ROLE, Tenant, TenantDirectory, params_for
 from workbench.load.transactions import TRANSACTIONS, TxContext, WriteFacts
 from workbench.load.workload import ReadQuery, Workload, load_workload
@@ -108,6 +109,8 @@ class LoadOptions:
     pg_port: str = ""
     hot_seed: str = ""
     request_timeout: float = REQUEST_TIMEOUT
+    queryset: str = ""  # a load plan (workbench.load.plan) instead of a workload profile
+    target: str = ""  # the database to load instead of the variant's
 
     @classmethod
     def from_environment(cls, environment: Environment) -> LoadOptions:
@@ -122,6 +125,7 @@ class LoadOptions:
             histogram_dir=opts.histogram_dir or "", pg_host=opts.pg_host or "",
             pg_port=str(opts.pg_port or ""), hot_seed=opts.hot_seed or "",
             request_timeout=float(opts.request_timeout),
+            queryset=opts.queryset or "", target=opts.target or "",
         )
 
 
@@ -149,6 +153,10 @@ def _add_arguments(parser: Any) -> None:
     parser.add_argument("--hot-seed", default="", help="picks the rows writers contend on")
     parser.add_argument("--request-timeout", type=float, default=REQUEST_TIMEOUT,
                         help="seconds a request may wait for an answer before it fails")
+    parser.add_argument("--queryset", default=env("WORKBENCH_LOAD_QUERYSET", ""),
+                        help="load plan JSON (workbench.load.plan) instead of --workload")
+    parser.add_argument("--target", default=env("WORKBENCH_LOAD_TARGET", ""),
+                        help="database to load instead of the variant's")
 
 
 @functools.cache
@@ -158,7 +166,7 @@ class ProcessState:
     def __init__(self, options: LoadOptions) -> None:
         self.options = options
         self.settings = Settings.load()
-        self.database = self.settings.database_for(options.variant)
+        self.database = options.target or self.settings.database_for(options.variant)
         extra = {}
         if options.pg_host:
             extra = {"host": options.pg_host, "port": options.pg_port or "5432"}
@@ -168,7 +176,9 @@ class ProcessState:
         self.direct_conninfo = self.settings.conninfo(self.database)
         self.histograms = HistogramSet()
         self.roles = [r.strip() for r in options.role.split(",") if r.strip()] or [LOAD_ROLE]
-        self.workload: Workload = load_workload(options.workload)
+        self.plan = LoadPlan.load(Path(options.queryset)) if options.queryset else None
+        self.workload: Workload = self.plan.workload() if self.plan else load_workload(
+            options.workload)
         self._lock = threading.Lock()
         self._tenants: TenantDirectory | None = None
         self._facts = WriteFacts()
@@ -185,11 +195,31 @@ class ProcessState:
     def tenants(self) -> tuple[TenantDirectory, WriteFacts]:
         """Tenant directory and write-path facts, read once per process (not through a pooler)."""
         with self._lock:
+            if self._tenants is None and self.plan is not None:
+                self._tenants = self.plan.directory()
             if self._tenants is None:
                 with psycopg.connect(self.direct_conninfo, autocommit=True) as conn:
                     self._tenants = TenantDirectory.load(conn, seed=self.options.hot_seed)
                     self._facts = WriteFacts.read(conn)
             return self._tenants, self._facts
+
+    def read_queries(self, names: list[str]) -> dict[str, ReadQuery]:
+        """The read tasks among ``names``: the plan's queries, else the catalog's."""
+        if self.plan is not None:
+            return self.plan.read_queries()
+        return {n: ReadQuery.load(n) for n in names if n not in TRANSACTIONS}
+
+    def params(self, query: ReadQuery, tenant: Tenant, rng: random.Random) -> dict[str, object]:
+        """Values for ``query``'s parameters, the tenant's own."""
+        if self.plan is not None:
+            return self.plan.values(tenant, query, rng)
+        return params_for(query.params, tenant, rng)
+
+    def context(self, tenant: Tenant) -> dict[str, object]:
+        """What the context statement needs besides the role."""
+        if self.plan is not None:
+            return self.plan.context(tenant)
+        return {"org": tenant.id}
 
     def ensure_pool(self) -> Any:
         """The process's connection pool (created on first use when ``pool_size`` > 0)."""
@@ -246,6 +276,9 @@ def _on_init(environment: Environment, **_: Any) -> None:
     if environment.parsed_options is None or isinstance(environment.runner, MasterRunner):
         return
     process_state(environment).tenants()
+    # gevent's loop caches its clock; after a slow start (imports, reading tenants) it is stale,
+    # and Locust's --run-time timer, armed next, would fire at once and end the run unmeasured.
+    get_hub().loop.update_now()
 
 
 def _save(environment: Environment, **_: Any) -> None:
@@ -363,9 +396,9 @@ class PostgresUser(User):
         assert self.tenant is not None
         roles = self.state.roles
         if len(roles) == 1:
-            return name, {"role": roles[0], "org": self.tenant.id}
+            return name, {"role": roles[0], **self.state.context(self.tenant)}
         role = self.rng.choice(roles)
-        return f"{name} @{role}", {"role": role, "org": self.tenant.id}
+        return f"{name} @{role}", {"role": role, **self.state.context(self.tenant)}
 
     # -- requests ---------------------------------------------------------------------------
     def _request(self, name: str, body: Callable[[psycopg.Connection], int]) -> None:
@@ -401,7 +434,7 @@ class PostgresUser(User):
         statements (BEGIN, context, query, COMMIT) are pipelined.
         """
         assert self.tenant is not None
-        params = params_for(query.params, self.tenant, self.rng)
+        params = self.state.params(query, self.tenant, self.rng)
         name, context = self._context(query.name)
         options = self.state.options
 
@@ -415,7 +448,7 @@ class PostgresUser(User):
                 return len(cur.fetchall())
             with conn.pipeline():
                 conn.execute("BEGIN")
-                conn.execute(read_sql("load/set_tenant.sql"), context)
+                conn.execute(query.context_sql, context)  # type: ignore[arg-type]
                 piped = conn.execute(query.sql, params)  # type: ignore[arg-type]
                 conn.execute("COMMIT")
             return len(piped.fetchall())
@@ -448,7 +481,7 @@ class WorkloadUser(PostgresUser):
         workload = self.state.workload
         self.names = list(workload.tasks)
         self.cum_weights = list(itertools.accumulate(workload.tasks.values()))
-        self.queries = {n: ReadQuery.load(n) for n in self.names if n not in TRANSACTIONS}
+        self.queries = self.state.read_queries(self.names)
         self.think = (workload.think_time_ms[0] / 1000, workload.think_time_ms[1] / 1000)
 
     def wait_time(self) -> float:

@@ -65,13 +65,18 @@ class ReadQuery:
     name: str
     sql: str
     params: tuple[str, ...]
+    context: str = ""  # the statement that sets role and tenant ("": ``set_tenant.sql``)
+
+    @cached_property
+    def context_sql(self) -> str:
+        """The per-transaction context statement this query runs under."""
+        return (self.context or read_sql("load/set_tenant.sql")).strip().rstrip(";")
 
     @cached_property
     def with_context(self) -> str:
-        """``set_tenant.sql`` and the query as one multi-statement text (one implicit
-        transaction), built once per query rather than on every request."""
-        context = read_sql("load/set_tenant.sql").strip().rstrip(";")
-        return f"{context};\n{self.sql}"
+        """The context and the query as one multi-statement text (one implicit transaction),
+        built once per query rather than on every request."""
+        return f"{self.context_sql};\n{self.sql}"
 
     @classmethod
     def load(cls, name: str) -> ReadQuery:

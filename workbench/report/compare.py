@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from workbench.errors import NotFound
-from workbench.probes.base import Finding
 from workbench.probes.runner import load_findings
+from workbench.querysets.plans import PLANS_FILE, load_points
 from workbench.report import scorecard
 
 
@@ -47,22 +47,26 @@ _GOOD = {"not-confirmed": 0, "mitigated": 0, "not-testable": 1, "no-probe": 1,
 
 
 def resolve_run(results_dir: Path, name: str) -> Path:
-    """A run folder by id, ``latest``, or path."""
+    """A run folder by id, ``latest``, or path (a report run, or an explain run's folder)."""
     for candidate in (Path(name), results_dir / name):
-        if (candidate / "scorecard.json").is_file():
+        if (candidate / "scorecard.json").is_file() or (candidate / PLANS_FILE).is_file():
             return candidate.resolve()
     raise NotFound(
-        f"no report run {name!r} in {results_dir} (expected a folder with scorecard.json)"
+        f"no report run {name!r} in {results_dir} (expected a folder with scorecard.json "
+        f"or {PLANS_FILE})"
     )
 
 
-def _plan_points(findings: list[Finding]) -> dict[tuple[str, str, str, str], dict[str, Any]]:
+def _plan_points(run: Path) -> dict[tuple[str, str, str, str], dict[str, Any]]:
+    """Every plan a run recorded: the scale probes' evidence and a query set's ``plans.json``."""
     points = {}
-    for f in findings:
+    for f in load_findings(run):
         plans = f.evidence.get("plans")
         for plan in plans if isinstance(plans, list) else []:
             key = (f.probe, f.variant, str(plan.get("query")), str(plan.get("params")))
             points[key] = plan
+    for (query, params), plan in load_points(run).items():
+        points[("queries", "", query, params)] = plan
     return points
 
 
@@ -77,7 +81,7 @@ def compare(run_a: Path, run_b: Path, *, ratio: float = 1.5, floor_ms: float = 1
                 direction = "worse" if _GOOD[cell.verdict] > _GOOD[before] else "better"
                 out.verdicts.append({"risk": row.id, "variant": variant, "before": before,
                                      "after": cell.verdict, "direction": direction})
-    plans_a, plans_b = _plan_points(load_findings(run_a)), _plan_points(load_findings(run_b))
+    plans_a, plans_b = _plan_points(run_a), _plan_points(run_b)
     for key in sorted(set(plans_a) & set(plans_b)):
         a, b = plans_a[key], plans_b[key]
         label = {"probe": key[0], "variant": key[1], "query": key[2], "params": key[3]}

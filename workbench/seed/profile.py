@@ -37,7 +37,12 @@ SHARES = (
 )
 TEXT = ("email_body_kb", "email_body_sigma")
 TOP_LEVEL = ("description", "tenants", "skew", "start", "end", "days", "growth", "weekday",
-             "hours", "per_tenant", "per_day", "per_parent", "shares", "text")
+             "hours", "per_tenant", "per_day", "per_parent", "shares", "text", "engine",
+             "catalog")
+# Which generators a profile drives: "tables" = the reviewed schema's hand-written ones
+# (workbench/seed/tables.py; per_tenant ... text are then required), "catalog" = the engine that
+# reads any schema's catalog (workbench/seed/engine.py; its overrides live in [catalog]).
+ENGINES = ("tables", "catalog")
 ANCHOR = dt.date(2026, 10, 31)  # the shipped profiles' ``end``; see the module docstring
 
 
@@ -62,6 +67,8 @@ class Profile:
     text: dict[str, float]
     scale: float = 1.0
     source: Path | None = field(default=None, compare=False)
+    engine: str = "catalog"
+    catalog: dict[str, Any] = field(default_factory=dict)  # raw [catalog]: engine.overrides
 
     def scaled(self, scale: float) -> Profile:
         """The profile with every per-tenant and per-day volume multiplied by ``scale``.
@@ -92,7 +99,7 @@ class Profile:
             "business_hours": list(self.business_hours), "after_hours": self.after_hours,
             "per_tenant": self.per_tenant, "per_day": self.per_day,
             "per_parent": self.per_parent, "shares": self.shares, "text": self.text,
-            "scale": self.scale,
+            "scale": self.scale, "engine": self.engine, "catalog": self.catalog,
         }
 
 
@@ -173,6 +180,14 @@ def parse_profile(name: str, data: dict[str, Any], source: Path | None = None) -
             or business[0] >= business[1]):
         raise BadParameter(f"{_where(name, 'hours.business')} must be [first_hour, end_hour]")
     weekday = _section(name, data, "weekday", WEEKDAYS, required=False)
+    engine = data.get("engine", "catalog")
+    if engine not in ENGINES:
+        raise BadParameter(f"{_where(name, 'engine')} must be one of {', '.join(ENGINES)}, "
+                           f"got {engine!r}")
+    hand = engine == "tables"  # the hand-written generators need every one of their volumes
+    catalog = data.get("catalog", {})
+    if not isinstance(catalog, dict):
+        raise BadParameter(f"{_where(name, 'catalog')} must be a table")
     return Profile(
         name=name,
         description=str(data.get("description", "")),
@@ -184,12 +199,14 @@ def parse_profile(name: str, data: dict[str, Any], source: Path | None = None) -
         weekday={d: weekday.get(d, 1.0) for d in WEEKDAYS},
         business_hours=(business[0], business[1]),
         after_hours=_number(name, "hours.after_hours", hours.get("after_hours", 0.1)),
-        per_tenant=_section(name, data, "per_tenant", PER_TENANT),
-        per_day=_section(name, data, "per_day", PER_DAY),
-        per_parent=_section(name, data, "per_parent", PER_PARENT),
-        shares=_section(name, data, "shares", SHARES, high=1.0),
-        text=_section(name, data, "text", TEXT),
+        per_tenant=_section(name, data, "per_tenant", PER_TENANT, required=hand),
+        per_day=_section(name, data, "per_day", PER_DAY, required=hand),
+        per_parent=_section(name, data, "per_parent", PER_PARENT, required=hand),
+        shares=_section(name, data, "shares", SHARES, high=1.0, required=hand),
+        text=_section(name, data, "text", TEXT, required=hand),
         source=source,
+        engine=engine,
+        catalog=catalog,
     )
 
 

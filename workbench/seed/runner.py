@@ -324,6 +324,7 @@ def seed_database(
     allow_destroy: bool = False,
     progress: Progress | None = None,
     copy_format: CopyFormat = "binary",
+    schemas: tuple[str, ...] = ("public",),
 ) -> SeedReport:
     """Seed ``database`` (an applied variant) with ``profile``; the same inputs give the same rows.
 
@@ -341,6 +342,16 @@ def seed_database(
         raise BadParameter(f"--copy-format must be binary or csv, got {copy_format!r}")
     prof = load_profile(profile, scale) if not isinstance(profile, Profile) else (
         profile.scaled(scale) if scale != 1.0 else profile)
+    from workbench.seed.catalog_runner import pick_engine, seed_catalog
+
+    if pick_engine(settings, database, prof) == "catalog":  # any schema: from its catalog
+        if anomalies is not None:
+            raise BadParameter("--anomalies plants defects in the reviewed schema's tables; "
+                               f"profile {prof.name!r} seeds {database!r} from its catalog: "
+                               "drop --anomalies")
+        return seed_catalog(settings, database, prof, seed=seed, workers=workers, mode=mode,
+                            allow_destroy=allow_destroy, progress=progress,
+                            copy_format=copy_format, schemas=schemas)
     spec = load_anomalies(anomalies) if anomalies is not None else None
     db.require_destroyable(settings, database, allow_destroy=allow_destroy, action="seed")
     started = time.perf_counter()
@@ -432,6 +443,24 @@ def split_tenants(todo: list[tuple[int, float]], workers: int) -> list[list[tupl
 def _run_tenants(conninfo: str, prof: Profile, seed: int, catalog: Catalog,
                  todo: list[tuple[int, float]], workers: int, report: SeedReport,
                  progress: Progress | None, planned: dict[str, int], *, use_binary: bool) -> None:
+    run_loaders(load_tenants, lambda tasks: ((conninfo, prof, seed, catalog, tasks),
+                                             {"use_binary": use_binary}),
+                todo, workers, report, progress, planned)
+
+
+Job = tuple[tuple[Any, ...], dict[str, Any]]
+
+
+def run_loaders(load: Callable[..., Iterator[tuple[int, dict[str, list[float]]]]],
+                job: Callable[[list[tuple[int, float]]], Job],
+                todo: list[tuple[int, float]], workers: int, report: SeedReport,
+                progress: Progress | None, planned: dict[str, int]) -> None:
+    """Load ``todo`` tenants in this process or in ``workers`` worker processes.
+
+    ``load(*args, report=tick, **kwargs)`` (a module-level function, so that it pickles by
+    name), with ``(args, kwargs) = job(tasks)``, yields ``(tenant, stats)`` per committed
+    tenant. A worker (:mod:`workbench.seed.worker`) runs the same call on its share.
+    """
     lock = threading.Lock()
 
     def record(stats: dict[str, list[float]]) -> None:
@@ -449,8 +478,8 @@ def _run_tenants(conninfo: str, prof: Profile, seed: int, catalog: Catalog,
                 progress(table, rows, planned.get(table, 0))
 
     if workers == 1 or len(todo) <= 1:
-        for _index, stats in load_tenants(conninfo, prof, seed, catalog, todo, tick,
-                                          use_binary=use_binary):
+        args, kwargs = job(todo)
+        for _index, stats in load(*args, report=tick, **kwargs):
             record(stats)
         return
     procs = []
@@ -459,7 +488,7 @@ def _run_tenants(conninfo: str, prof: Profile, seed: int, catalog: Catalog,
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, env={**os.environ, **WORKER_ENV})
         assert proc.stdin is not None
-        proc.stdin.write(pickle.dumps((conninfo, prof, seed, catalog, tasks, use_binary)))
+        proc.stdin.write(pickle.dumps((load, *job(tasks))))
         proc.stdin.close()
         procs.append(proc)
 

@@ -13,10 +13,11 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import polars as pl
@@ -28,6 +29,7 @@ TABLE_CODES: dict[str, int] = {}
 POOL_SEED = 20240601  # pools are fixed content, independent of --seed, so cached pools agree
 HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 US_PER_DAY = 86_400_000_000
+T = TypeVar("T")
 SYDNEY_UTC_OFFSET_H = 10  # business hours are local; DST ignored on purpose (documented)
 
 
@@ -175,28 +177,27 @@ class Pools:
     category: np.ndarray
 
 
-def _cache_file(size: int) -> Path:
+def _cache_file(name: str) -> Path:
     from importlib.metadata import version
 
     home = Path(os.environ.get("WORKBENCH_HOME") or project_root() / ".workbench")
-    return home / "cache" / f"seed-pools-{version('faker')}-{POOL_SEED}-{size}.pickle"
+    return home / "cache" / f"{name}-{version('faker')}-{POOL_SEED}.pickle"
 
 
-@cache
-def pools(size: int = 1500) -> Pools:
-    """The value pools: built by Faker once, then cached on disk (Faker costs ~1.5 s).
+def cached_pools(name: str, build: Callable[[], T], kind: type[T]) -> T:
+    """Pools ``build`` makes with Faker, cached on disk under ``name`` (Faker costs seconds).
 
     Content is fixed (own seed, keyed by Faker's version), so a cached copy is the same pool.
     """
-    path = _cache_file(size)
+    path = _cache_file(name)
     try:
         with path.open("rb") as fh:
             cached = pickle.load(fh)
-        if isinstance(cached, Pools):
+        if isinstance(cached, kind):
             return cached
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
         pass
-    built = _build_pools(size)
+    built = build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -206,6 +207,12 @@ def pools(size: int = 1500) -> Pools:
     except OSError:
         pass
     return built
+
+
+@cache
+def pools(size: int = 1500) -> Pools:
+    """The value pools: built by Faker once, then cached on disk."""
+    return cached_pools(f"seed-pools-{size}", lambda: _build_pools(size), Pools)
 
 
 def _build_pools(size: int) -> Pools:

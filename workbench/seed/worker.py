@@ -15,16 +15,17 @@ import sys
 
 
 def main() -> None:
-    """Load the tenants of the job on stdin, reporting on stdout."""
-    from workbench.seed.runner import load_tenants
+    """Load the tenants of the job on stdin, reporting on stdout.
 
-    conninfo, profile, seed, catalog, tasks, use_binary = pickle.loads(sys.stdin.buffer.read())
+    The job is ``(load, args, kwargs)``: a loader function (pickled by name, e.g.
+    ``runner.load_tenants`` or ``catalog_runner.load_builds``) and its arguments.
+    """
+    load, args, kwargs = pickle.loads(sys.stdin.buffer.read())
 
     def report(table: str, rows: int) -> None:
         print(f"P {table} {rows}", flush=True)
 
-    for index, stats in load_tenants(conninfo, profile, seed, catalog, tasks, report,
-                                     use_binary=use_binary):
+    for index, stats in load(*args, report=report, **kwargs):
         print("D " + json.dumps({"tenant": index, "stats": stats}), flush=True)
 
 

@@ -1,0 +1,75 @@
+"""Load from a query set on a schema that is not the reviewed one: weighted, tenant-aware."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tests._team_tracker import build
+from workbench import tenancy
+from workbench.load.plan import LoadPlan
+from workbench.load.queryset_load import build as build_plan
+from workbench.load.queryset_load import grant_load_role, run_plan
+from workbench.load.tenants import LOAD_ROLE
+from workbench.querysets import sources
+from workbench.settings import Settings
+
+pytestmark = pytest.mark.db
+
+
+def _plan(conn: psycopg.Connection) -> tuple[object, LoadPlan]:
+    model = tenancy.infer(conn)
+    qs = sources.choose(conn, model)
+    for q in qs.queries:  # weights as a capture would give them: lists ten times the lookups
+        qs.weights[q.name] = 10.0 if q.name.endswith("__list") else 1.0
+    return model, build_plan(conn, model, qs, max_tenants=3)
+
+
+def test_plan_context_puts_the_tenants_policies_in_force(
+    scratch_db: Callable[[str], str], connect: Callable[..., psycopg.Connection]
+) -> None:
+    conn = connect(build(scratch_db, connect), autocommit=True)
+    model, plan = _plan(conn)
+    assert "set_config('app.team_id', %(org)s, true)" in plan.context_sql
+    assert [t["id"] for t in plan.tenants] == ["1", "2", "3"]
+    assert plan.workload().tasks["tasks__list"] == 10.0
+    grant_load_role(conn, model)
+    directory = plan.directory()
+    small = directory.tenants[-1]
+    context = {"role": LOAD_ROLE, **LoadPlan.context(small)}
+    with conn.transaction():
+        conn.execute(plan.context_sql, context)  # type: ignore[arg-type]
+        seen = {r[0] for r in conn.execute("SELECT DISTINCT team_id FROM projects")}
+        tasks = conn.execute("SELECT count(*) FROM tasks").fetchone()
+    assert seen == {3} and tasks is not None and 0 < tasks[0] < 6000
+    json.loads(json.dumps(plan.__dict__))  # the plan travels as JSON
+
+
+@pytest.mark.slow
+def test_short_load_run_reports_percentiles_per_query(
+    settings: Settings, scratch_db: Callable[[str], str],
+    connect: Callable[..., psycopg.Connection], tmp_path: Path,
+) -> None:
+    name = build(scratch_db, connect)
+    conn = connect(name, autocommit=True)
+    model = tenancy.infer(conn)
+    qs = sources.choose(conn, model).select(["tasks__list", "tasks__by_key", "projects__count"])
+    qs.weights.update({"tasks__list": 20.0, "tasks__by_key": 1.0, "projects__count": 1.0})
+    plan = build_plan(conn, model, qs, max_tenants=3)
+    grant_load_role(conn, model)
+    run = run_plan(settings, name, plan, users=4, spawn_rate=10, duration="5s",
+                   results_dir=tmp_path)
+    assert run.failure_count() == 0, run.failures
+    lat = run.latency_us.set_index("name")
+    assert set(lat.index) <= {"tasks__list", "tasks__by_key", "projects__count"}
+    assert len(lat) >= 1
+    for col in ("p50_us", "p95_us", "p99_us"):
+        assert (lat[col] > 0).all()
+    # twenty times the weight: the list is asked for most (given enough requests to tell)
+    if lat["count"].sum() >= 20:
+        assert lat["count"]["tasks__list"] >= lat["count"].drop("tasks__list").sum()
+    assert (run.folder / "report.html").is_file()

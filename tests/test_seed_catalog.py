@@ -1,0 +1,225 @@
+"""The catalog-driven seeder on schemas it has never seen (tests/seed_schemas/*.sql).
+
+Each fixture schema is built in a database of its own and seeded; the rows are then judged by
+the server: every foreign key and check holds (counted per constraint), no foreign key of a
+tenant row points into another tenant (counted per key), the catalog is unchanged, and the same
+seed gives the same rows with one or two workers.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from workbench import db
+from workbench.errors import BadParameter
+from workbench.schema.fingerprint import fingerprint
+from workbench.seed.catalog_model import SchemaCatalog
+from workbench.seed.catalog_runner import seed_catalog
+from workbench.seed.profile import load_profile, parse_profile
+from workbench.seed.verify import checksums, cross_tenant_references, violations
+from workbench.settings import Settings
+from workbench.sqlfiles import run_script
+from workbench.tenancy import infer
+
+pytestmark = pytest.mark.db
+SCHEMAS = Path(__file__).parent / "seed_schemas"
+FIXTURES = ("saas", "textkeys")
+
+
+def build(settings: Settings, schema: str, suffix: str) -> str:
+    """A workbench-owned database holding fixture ``schema`` (no rows but its own)."""
+    name = f"{settings.prefix}_{suffix}"
+    db.create_database(settings, name, replace=True, allow_destroy=False)
+    with db.connection(settings, name, autocommit=True) as conn:
+        run_script(conn, SCHEMAS / f"{schema}.sql")
+    return name
+
+
+def catalog_of(settings: Settings, name: str) -> tuple[psycopg.Connection, SchemaCatalog]:
+    conn = db.connect(settings.conninfo(name), autocommit=True)
+    return conn, SchemaCatalog.read(conn, ("public",))
+
+
+@pytest.fixture(scope="module", params=FIXTURES)
+def seeded(request: pytest.FixtureRequest, settings: Settings):  # type: ignore[no-untyped-def]
+    name = build(settings, request.param, f"cat_{request.param}")
+    with db.connection(settings, name, autocommit=True) as conn:
+        before = fingerprint(conn)
+    report = seed_catalog(settings, name, load_profile("ci"), workers=1)
+    return request.param, name, report, before
+
+
+def test_every_table_gets_rows_and_every_constraint_holds(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    schema, name, report, _ = seeded
+    conn, catalog = catalog_of(settings, name)
+    with conn:
+        counts = checksums(conn, catalog)
+        broken = violations(conn, catalog)
+    assert all(rows > 0 for rows, _ in counts.values()), counts
+    assert len(broken) >= 8, "every foreign key and check is counted"
+    assert {k: v for k, v in broken.items() if v} == {}
+    assert report.rows == sum(r for t, (r, _) in counts.items() if t in report.tables)
+
+
+def test_no_foreign_key_crosses_tenants(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    schema, name, _, _ = seeded
+    conn, catalog = catalog_of(settings, name)
+    with conn:
+        model = infer(conn, schemas=("public",))
+        crossing = cross_tenant_references(conn, catalog, model)
+    assert model.found()
+    assert len(crossing) >= 4, f"foreign keys between tenant tables checked: {crossing}"
+    assert {k: v for k, v in crossing.items() if v} == {}
+
+
+def test_the_catalog_is_unchanged(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    _, name, _, before = seeded
+    with db.connection(settings, name, autocommit=True) as conn:
+        after = fingerprint(conn)
+    assert after.diff(before) == []
+
+
+def test_tenant_sizes_are_skewed(seeded, settings) -> None:  # type: ignore[no-untyped-def]
+    schema, name, _, _ = seeded
+    conn, catalog = catalog_of(settings, name)
+    with conn:
+        model = infer(conn, schemas=("public",))
+        table = model.direct()[0]
+        column = model.tenant_column(table)
+        sizes = [r[0] for r in conn.execute(
+            f'SELECT count(*) FROM {table} GROUP BY "{column}" ORDER BY 1')]  # type: ignore[arg-type]
+    assert len(sizes) == 4 and sizes[-1] > 2 * sizes[0]
+
+
+def test_values_follow_their_column(settings) -> None:  # type: ignore[no-untyped-def]
+    """Enums, CHECK lists, varchar limits, text ids shaped like their default, emails."""
+    name = f"{settings.prefix}_cat_saas"
+    with db.connection(settings, name, autocommit=True) as conn:
+        plans = {r[0] for r in conn.execute("SELECT DISTINCT plan FROM teams")}
+        ids = [r[0] for r in conn.execute("SELECT id FROM invoices")]
+        emails = [r[0] for r in conn.execute("SELECT email FROM users")]
+        zips = [r[0] for r in conn.execute("SELECT zip FROM tasks WHERE zip IS NOT NULL")]
+        reference = conn.execute("SELECT count(*) FROM countries").fetchone()[0]  # type: ignore[index]
+        numbers = conn.execute("SELECT min(number) FROM invoices").fetchone()[0]  # type: ignore[index]
+    assert plans <= {"free", "pro", "enterprise"} and plans
+    assert all(i.startswith("inv_") for i in ids)
+    assert all("@" in e for e in emails) and len(set(emails)) == len(emails)
+    assert zips and all(len(z) == 5 and z.isdigit() for z in zips)
+    assert reference == 3, "rows a migration inserted stay as they were"
+    assert numbers == 1, "a per-tenant unique number counts from 1 in each tenant"
+
+
+def test_what_constraints_cost_is_reported(settings) -> None:  # type: ignore[no-untyped-def]
+    """A check only the server can evaluate drops rows: counted, and none of them stored."""
+    name = f"{settings.prefix}_cat_saas"
+    with db.connection(settings, name, autocommit=True) as conn:
+        costs = conn.execute("SELECT report -> 'costs' FROM _workbench.seed_run").fetchone()[0]  # type: ignore[index]
+        odd = conn.execute("SELECT count(*) FROM audit_events WHERE sequence_no % 2 = 1"
+                           ).fetchone()[0]  # type: ignore[index]
+        kept = conn.execute("SELECT count(*) FROM audit_events").fetchone()[0]  # type: ignore[index]
+    dropped = costs.get("public.audit_events: server-side checks (rows dropped)", 0)
+    assert dropped > 0 and kept > 0 and odd == 0
+
+
+@pytest.mark.slow
+def test_same_rows_with_one_or_two_workers(settings: Settings) -> None:
+    sums = []
+    for workers in (1, 2):
+        name = build(settings, "saas", f"cat_w{workers}")
+        seed_catalog(settings, name, load_profile("ci"), workers=workers, seed=7)
+        conn, catalog = catalog_of(settings, name)
+        with conn:
+            sums.append(checksums(conn, catalog))
+    assert sums[0] == sums[1]
+    assert sum(r for r, _ in sums[0].values()) > 1000
+
+
+UNRESOLVABLE = """
+CREATE TABLE tenants (id uuid PRIMARY KEY);
+CREATE TABLE ledgers (
+    id uuid PRIMARY KEY, tenant_id uuid NOT NULL REFERENCES tenants (id),
+    position pg_lsn NOT NULL
+);
+CREATE TABLE searches (
+    id uuid PRIMARY KEY, tenant_id uuid NOT NULL REFERENCES tenants (id),
+    query tsquery NOT NULL, note text
+);
+"""
+
+
+def test_an_unresolvable_plan_names_every_column_and_changes_nothing(
+        settings: Settings, tmp_path: Path) -> None:
+    name = f"{settings.prefix}_cat_bad"
+    db.create_database(settings, name, replace=True, allow_destroy=False)
+    with db.connection(settings, name, autocommit=True) as conn:
+        conn.execute(UNRESOLVABLE)  # type: ignore[arg-type]
+        before = fingerprint(conn)
+    with pytest.raises(BadParameter) as err:
+        seed_catalog(settings, name, load_profile("ci"), workers=1)
+    message = str(err.value)
+    assert "public.ledgers.position" in message and "public.searches.query" in message
+    assert "\n" not in message
+    with db.connection(settings, name, autocommit=True) as conn:
+        assert fingerprint(conn).diff(before) == []
+        assert conn.execute("SELECT to_regnamespace('_workbench')").fetchone()[0] is None  # type: ignore[index]
+    # the CLI says the same in one line and exits non-zero
+    out = subprocess.run([sys.executable, "-m", "workbench", "seed", "--target", name,
+                          "--profile", "ci"], capture_output=True, text=True, timeout=120,
+                         env=_env(settings))
+    assert out.returncode != 0 and "public.searches.query" in out.stderr + out.stdout
+    assert "Traceback" not in out.stderr
+
+
+def _env(settings: Settings) -> dict[str, str]:
+    import os
+
+    return {**os.environ, "WORKBENCH_DSN": settings.server_conninfo()}
+
+
+def test_explain_plan_says_what_and_why_and_changes_nothing(settings: Settings) -> None:
+    name = build(settings, "saas", "cat_explain")
+    with db.connection(settings, name, autocommit=True) as conn:
+        before = fingerprint(conn)
+    out = subprocess.run([sys.executable, "-m", "workbench", "seed", "--database", name,
+                          "--explain-plan"], capture_output=True, text=True, timeout=120,
+                         env=_env(settings))
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    for expected in ("public.tasks [indirect]", "public.countries [reference]",
+                     "enum labels", "CHECK lists the allowed values",
+                     "checked on the server", "self (a row of the same table",
+                     "generated column: PostgreSQL computes it", "late"):
+        assert expected in text, expected
+    with db.connection(settings, name, autocommit=True) as conn:
+        assert fingerprint(conn).diff(before) == []
+        assert conn.execute("SELECT count(*) FROM tasks").fetchone()[0] == 0  # type: ignore[index]
+
+
+def test_profile_overrides_volumes_and_columns(settings: Settings) -> None:
+    name = build(settings, "saas", "cat_over")
+    prof = parse_profile("over", {
+        "tenants": 3, "days": 20, "end": "2026-10-31", "skew": 0,
+        "catalog": {"rows": {"public.projects": 4}, "fanouts": {"public.tasks": 2},
+                    "columns": {"public.tasks.title": ["Alpha", "Bravo"]}},
+    })
+    seed_catalog(settings, name, prof, workers=1)
+    with db.connection(settings, name, autocommit=True) as conn:
+        projects = conn.execute("SELECT count(*) FROM projects").fetchone()[0]  # type: ignore[index]
+        titles = {r[0] for r in conn.execute("SELECT DISTINCT title FROM tasks")}
+        tasks = conn.execute("SELECT count(*) FROM tasks").fetchone()[0]  # type: ignore[index]
+    assert projects == 12
+    assert titles == {"Alpha", "Bravo"}
+    assert 10 <= tasks <= 45  # Poisson(2) per project
+
+
+def test_an_override_naming_nothing_is_one_line(settings: Settings) -> None:
+    name = build(settings, "textkeys", "cat_typo")
+    prof = parse_profile("typo", {"tenants": 2, "days": 5, "end": "2026-10-31",
+                                  "catalog": {"rows": {"public.custmers": 4}}})
+    with pytest.raises(BadParameter, match="catalog.rows.public.custmers"):
+        seed_catalog(settings, name, prof, workers=1)

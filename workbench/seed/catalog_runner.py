@@ -1,0 +1,236 @@
+"""Seeding any schema from its catalog: plan, then the runner's defer / load / restore.
+
+The order of events, and what each guarantees:
+
+1. **plan** (:mod:`workbench.seed.plan`): reads only. An unresolvable plan is one error naming
+   every column, and the database is as it was. ``explain`` stops here and returns the listing.
+2. **prepare**: the runner's bookkeeping tables (``sql/seed/state.sql``), refuse / replace /
+   resume, and the list of reference tables (rows that were there before the first seed).
+3. **defer**: the runner drops keys, indexes and foreign keys (recording how to restore them);
+4. **load**: the global rows first (in this process, recorded as tenant -1), then the tenants on
+   worker processes, each tenant in one transaction that also records it as done;
+5. **restore**: whatever happened in 4 (the runner's ``restore_deferred``), then sequences are
+   moved past the ids the seed wrote, and ANALYZE.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from workbench import db
+from workbench.errors import UnsafeOperation
+from workbench.seed.catalog_model import SchemaCatalog
+from workbench.seed.engine import (
+    Build,
+    plan_digest,
+    qualified,
+    read_outside,
+    sequence_of,
+    write_build,
+)
+from workbench.seed.overrides import parse_overrides
+from workbench.seed.plan import Plan, make_plan, record_reference, reference_tables
+from workbench.seed.profile import Profile
+from workbench.seed.runner import (
+    SESSION,
+    Progress,
+    SeedReport,
+    TableStats,
+    _defer,
+    _peak_rss_mb,
+    restore_deferred,
+    run_loaders,
+    tenant_weights,
+)
+from workbench.seed.values import Calendar
+from workbench.settings import Settings
+from workbench.sqlfiles import read_sql
+
+GLOBAL = -1  # the global rows' entry in _workbench.seed_tenants
+
+
+@dataclass
+class CatalogSeedReport(SeedReport):
+    """A seed report with what the constraints cost (rows dropped or repaired, by name)."""
+
+    engine: str = "catalog"
+    costs: dict[str, int] = field(default_factory=dict)
+    plan: str = ""  # digest of the plan's decisions
+
+
+def pick_engine(settings: Settings, database: str, prof: Profile) -> str:
+    """``tables`` when the profile drives the hand-written generators and the database has
+    every table they write; else ``catalog``. Decided by the profile and the catalog."""
+    if prof.engine != "tables":
+        return "catalog"
+    from workbench.seed.tables import TABLES
+
+    with db.connection(settings, database, autocommit=True) as conn:
+        present = {r[0] for r in conn.execute(read_sql("seed/catalog/public_tables.sql"))}  # type: ignore[arg-type]
+    return "tables" if set(TABLES) <= present else "catalog"
+
+
+def build_plan(conn: psycopg.Connection, prof: Profile, *, schemas: tuple[str, ...] = ("public",),
+               model: Any = None) -> Plan:
+    """Read the catalog and the tenant model and make the plan (reads only)."""
+    from workbench.tenancy import infer
+
+    catalog = SchemaCatalog.read(conn, schemas)
+    if model is None:
+        model = infer(conn, schemas=schemas)
+    over = parse_overrides(prof.name, prof.catalog, prof.scale)
+    return make_plan(catalog, model, over, reference=reference_tables(conn, catalog), conn=conn,
+                     tenants=prof.tenants)
+
+
+def explain_plan(settings: Settings, database: str, prof: Profile, *,
+                 schemas: tuple[str, ...] = ("public",), model: Any = None) -> str:
+    """What a seed of ``database`` would generate, per table and column, and why."""
+    with db.connection(settings, database, autocommit=True) as conn:
+        plan = build_plan(conn, prof, schemas=schemas, model=model)
+    return plan.explain(prof.tenants)
+
+
+def load_builds(conninfo: str, plan: Plan, prof: Profile, seed: int,
+                tasks: list[tuple[int, float]], report: Callable[[str, int], None] | None = None,
+                *, use_binary: bool = True, max_rows: int = 500_000
+                ) -> Iterator[tuple[int, dict[str, list[float]]]]:
+    """Make and COPY each task (a tenant, or ``GLOBAL``) in one transaction that records it."""
+    cal = Calendar.of(prof)
+    with psycopg.connect(conninfo, application_name="workbench-seed") as conn:
+        for stmt in SESSION:
+            conn.execute(stmt)  # type: ignore[arg-type]
+        conn.commit()
+        outside: dict[bool, Any] = {}
+        for index, weight in tasks:
+            tenant = index != GLOBAL
+            if tenant not in outside:
+                outside[tenant] = read_outside(conn, plan, tenant=tenant)
+                conn.commit()
+            build = Build(plan, seed, index, weight, cal, outside[tenant], max_rows)
+            with conn.transaction():
+                stats = write_build(conn, build, report, use_binary=use_binary)
+                conn.execute("INSERT INTO _workbench.seed_tenants (tenant, rows) VALUES (%s, %s)",
+                             (index, json.dumps({"tables": {k: v[0] for k, v in stats.items()},
+                                                 "costs": dict(build.costs)})))
+            yield index, stats
+
+
+def _prepare(conn: psycopg.Connection, plan: Plan, database: str, prof: Profile, seed: int,
+             mode: str, reference: set[str]) -> set[int]:
+    """Refuse, replace or resume (as the runner does); returns the tasks already done."""
+    conn.execute(read_sql("seed/state.sql"))  # type: ignore[arg-type]
+    run = conn.execute("SELECT profile, scale, seed FROM _workbench.seed_run").fetchone()
+    if mode == "refuse" and run:
+        raise UnsafeOperation(
+            f"database {database!r} is not empty (seeded with profile {run[0]!r}); pass "
+            "--replace to reseed it or --resume to finish an interrupted run")
+    if mode == "resume" and run:
+        if (run[0], round(run[1], 9), run[2]) != (prof.name, round(prof.scale, 9), seed):
+            raise UnsafeOperation(
+                f"--resume: database {database!r} was seeded with profile {run[0]!r}, scale "
+                f"{run[1]:g}, seed {run[2]}; resume with the same values or use --replace")
+        return {r[0] for r in conn.execute("SELECT tenant FROM _workbench.seed_tenants")}
+    made = [t for t in plan.order]
+    if run and made:
+        names = sql.SQL(", ").join(qualified(t) for t in made)
+        conn.execute(sql.SQL("TRUNCATE {} RESTART IDENTITY").format(names))
+    if not run:
+        record_reference(conn, reference)
+    conn.execute("TRUNCATE _workbench.seed_tenants, _workbench.seed_run")
+    conn.execute("INSERT INTO _workbench.seed_run (id, profile, scale, seed) "
+                 "VALUES (1, %s, %s, %s)", (prof.name, prof.scale, seed))
+    return set()
+
+
+def _move_sequences(conn: psycopg.Connection, plan: Plan) -> None:
+    """Sequences and identities of seeded columns continue after the largest id written."""
+    for name in plan.order:
+        tp = plan.tables[name]
+        for col, spec in tp.specs.items():
+            if spec.kind != "serial":
+                continue
+            column = tp.table.columns[col]
+            seq = sequence_of(column.default)
+            if seq is None:
+                row = conn.execute("SELECT pg_get_serial_sequence(%s, %s)",
+                                   (name, col)).fetchone()
+                seq = row[0] if row else None
+            if seq is None:
+                continue
+            conn.execute(sql.SQL("SELECT setval(%s, greatest(coalesce(max({}), 0), 1)) FROM {}")
+                         .format(sql.Identifier(col), qualified(name)), (seq,))
+
+
+def seed_catalog(settings: Settings, database: str, prof: Profile, *, seed: int = 0,
+                 workers: int = 2, mode: str = "refuse", allow_destroy: bool = False,
+                 progress: Progress | None = None, copy_format: str = "binary",
+                 schemas: tuple[str, ...] = ("public",), model: Any = None
+                 ) -> CatalogSeedReport:
+    """Seed ``database`` from its catalog with ``prof`` (already scaled); see the docstring."""
+    db.require_destroyable(settings, database, allow_destroy=allow_destroy, action="seed")
+    started = time.perf_counter()
+    report = CatalogSeedReport(database, prof.name, prof.scale, seed, workers, mode, copy_format)
+    phase = time.perf_counter()
+    with db.connection(settings, database, autocommit=True) as conn:
+        catalog_started = time.perf_counter()
+        plan = build_plan(conn, prof, schemas=schemas, model=model)
+        report.phases["plan"] = time.perf_counter() - catalog_started
+        plan.require_complete()
+        report.plan = plan_digest(plan)
+        reference = {t for t, p in plan.tables.items() if p.scope == "reference"}
+        report.unseeded_tables = sorted(reference)
+        done = _prepare(conn, plan, database, prof, seed, mode, reference)
+        _defer(conn)
+    report.phases["prepare"] = time.perf_counter() - phase
+    conninfo = settings.conninfo(database)
+    weights = tenant_weights(prof)
+    tenants = prof.tenants if plan.tenant_table else 0
+    todo = [(i, float(weights[i])) for i in range(tenants) if i not in done]
+    report.tenants_skipped = len(done)
+    use_binary = copy_format == "binary"
+    try:
+        phase = time.perf_counter()
+        if GLOBAL not in done:
+            run_loaders(load_builds, lambda tasks: ((conninfo, plan, prof, seed, tasks),
+                                                    {"use_binary": use_binary}),
+                        [(GLOBAL, 1.0)], 1, report, progress, {})
+        report.phases["global"] = time.perf_counter() - phase
+        phase = time.perf_counter()
+        workers = report.workers = max(1, min(workers, len(todo)))
+        run_loaders(load_builds, lambda tasks: ((conninfo, plan, prof, seed, tasks),
+                                                {"use_binary": use_binary}),
+                    todo, workers, report, progress, {})
+        report.phases["load"] = time.perf_counter() - phase
+    finally:
+        for step, secs in restore_deferred(settings, database, max(workers, 1)).items():
+            report.phases[step] = secs
+    with db.connection(settings, database, autocommit=True) as conn:
+        _move_sequences(conn, plan)
+        phase = time.perf_counter()
+        conn.execute("ANALYZE")
+        report.phases["analyze"] = time.perf_counter() - phase
+        costs: Counter = Counter()
+        for (rows,) in conn.execute("SELECT rows FROM _workbench.seed_tenants"):
+            costs.update(rows.get("costs", {}) if isinstance(rows, dict) else {})
+        report.costs = dict(sorted(costs.items()))
+        for name in plan.order:
+            size = conn.execute("SELECT pg_total_relation_size(%s::regclass)", (name,)).fetchone()
+            report.tables.setdefault(name, TableStats()).size_bytes = int(size[0]) if size else 0
+        report.peak_rss_mb = _peak_rss_mb()
+        report.wall_seconds = time.perf_counter() - started
+        conn.execute("UPDATE _workbench.seed_run SET finished_at = clock_timestamp(), "
+                     "report = %s", (json.dumps(report.to_dict(), default=str),))
+    return report
+
+
+__all__ = ["CatalogSeedReport", "build_plan", "explain_plan", "load_builds", "pick_engine",
+           "seed_catalog"]

@@ -1,0 +1,507 @@
+"""The catalog-driven seeding engine: one tenant's rows (or the global rows) from a plan.
+
+A build runs in two passes over the plan's tables (parents first):
+
+1. **keys**: for every table, its row count (rows per tenant for a root table, per-parent
+   fan-out along its anchor key otherwise) and its key columns for all rows: foreign keys,
+   unique and referenced columns. Keys of a table in a cycle, or a self-reference, are picked
+   from rows already made (a later table's keys exist by pass 2), never from another tenant's.
+   Unique keys are made unique here (token, else duplicates dropped and counted).
+2. **rows**: per chunk, the other columns; checks repaired or the row dropped and counted
+   (:mod:`workbench.seed.repair`); a foreign key whose parent row was dropped becomes NULL
+   (or its row is dropped); then COPY (binary where every column type allows it). Checks the
+   engine cannot read go through a staging table on the server and failing rows are dropped.
+
+Every random stream is keyed by (seed, tenant, table, purpose, chunk): the same rows whatever
+the number of workers. Foreign keys are validated by the server when the runner restores them.
+"""
+
+from __future__ import annotations
+
+import decimal
+import hashlib
+import re
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+import psycopg
+from psycopg import sql
+
+from workbench.seed import binary
+from workbench.seed import constraints as cons
+from workbench.seed.generators import Context, Spec, values
+from workbench.seed.plan import FkPlan, Plan, TablePlan
+from workbench.seed.repair import dedupe, satisfy
+from workbench.seed.values import Calendar, rng_for
+from workbench.seed.writer import to_csv
+
+CHUNK_ROWS = 20_000
+DROP = "__drop"  # marks rows of pass 1 that cannot be kept
+SEQUENCE = re.compile(r"nextval\('([^']+)'::regclass\)")
+
+
+def qualified(name: str) -> sql.Composable:
+    """``schema.table`` (as the plan names it) as a quoted identifier."""
+    schema, _, rel = name.partition(".")
+    return sql.Identifier(schema.strip('"'), rel.strip('"'))
+
+
+@dataclass
+class TableRows:
+    """One table's rows in a build: key columns of all rows, and which are still alive."""
+
+    keys: pl.DataFrame
+    alive: np.ndarray
+    parent_of: np.ndarray | None = None  # anchor parent's row per row
+
+    def survivors(self) -> pl.DataFrame:
+        """Key columns of the rows not dropped."""
+        return self.keys.filter(pl.Series(self.alive))
+
+
+@dataclass
+class Build:
+    """One tenant (``slot`` >= 0) or the global rows (``slot`` = -1) of a plan."""
+
+    plan: Plan
+    seed: int
+    slot: int
+    weight: float
+    cal: Calendar
+    outside: dict[str, pl.DataFrame]  # key columns of tables made elsewhere (global, reference)
+    max_rows: int = 500_000
+    rows: dict[str, TableRows] = field(default_factory=dict)
+    costs: Counter = field(default_factory=Counter)
+    dropped: dict[str, pl.DataFrame] = field(default_factory=dict)  # keys dropped after picks
+
+    def rng(self, table: str, purpose: str) -> np.random.Generator:
+        """The stream of one purpose of one table in this build."""
+        who = self.slot if self.slot >= 0 else 1_000_000
+        return rng_for(self.seed, who, f"{table}#{purpose}")
+
+    def tables(self) -> list[str]:
+        """The tables this build makes, in order."""
+        return self.plan.generated(tenant=self.slot >= 0)
+
+    # ---------------------------------------------------------------- pass 1: keys
+
+    def parent_keys(self, table: str) -> pl.DataFrame | None:
+        """Rows a foreign key may point at: this build's survivors, else the outside ones."""
+        if table in self.rows:
+            return self.rows[table].survivors()
+        return self.outside.get(table)
+
+    def count(self, tp: TablePlan, rng: np.random.Generator) -> tuple[int, np.ndarray | None]:
+        """Rows of ``tp`` here, and for an anchored table each row's parent row."""
+        if tp.scope == "tenant":
+            return 1, None
+        if tp.anchor is not None:
+            parents = self.parent_keys(tp.anchor.fk.ref_table)
+            m = 0 if parents is None else parents.height
+            if tp.rows:
+                n = max(1, round(tp.rows * self.weight)) if m else 0
+                per = rng.multinomial(n, np.full(m, 1.0 / m)) if m else np.zeros(0, int)
+            elif tp.anchor.unique:
+                per = (rng.random(m) < tp.fanout).astype(np.int64)
+            else:
+                per = rng.poisson(tp.fanout, size=m)
+            idx = np.repeat(np.arange(m), per)[: self.max_rows]
+            return len(idx), idx
+        scale = self.weight if tp.tenant_scoped else 1.0
+        return min(self.max_rows, max(1, round(tp.rows * scale))), None
+
+    def make_keys(self) -> None:
+        """Pass 1 for every table (see the module docstring)."""
+        order = self.tables()
+        deferred: list[tuple[TablePlan, FkPlan]] = []
+        for name in order:
+            tp = self.plan.tables[name]
+            rng = self.rng(name, "keys")
+            n, parent_of = self.count(tp, rng)
+            frame = pl.DataFrame({"__row": np.arange(n, dtype=np.int64)})
+            ctx = Context(self.cal, self.slot, 0)
+            for col in tp.key_columns:
+                spec = tp.specs.get(col)
+                if spec is not None and spec.kind != "tenant":
+                    ctx.frame = {c: frame[c] for c in frame.columns}
+                    frame = frame.with_columns(values(spec, rng, n, ctx).alias(col))
+            for f in tp.fks:
+                if f.late or f.role == "self":
+                    deferred.append((tp, f))
+                    continue
+                frame = self.fill_fk(frame, tp, f, rng, parent_of)
+            frame = self.fill_tenant(frame, tp)
+            if DROP in frame.columns:  # rows a NOT NULL key found no parent for
+                frame = frame.filter(~pl.col(DROP)).drop(DROP).with_columns(
+                    pl.int_range(pl.len(), dtype=pl.Int64).alias("__row"))
+            self.rows[name] = TableRows(frame, np.ones(frame.height, dtype=bool), parent_of)
+            if not any(d[0] is tp for d in deferred):
+                self.make_unique(tp)
+        for tp, f in deferred:
+            rows = self.rows[tp.name]
+            rows.keys = self.fill_fk(rows.keys, tp, f, self.rng(tp.name, f"late:{f.fk.name}"),
+                                     None)
+            if DROP in rows.keys.columns:
+                rows.alive &= ~rows.keys[DROP].to_numpy()
+                rows.keys = rows.keys.drop(DROP)
+        for tp in {id(d[0]): d[0] for d in deferred}.values():
+            self.make_unique(tp)
+
+    def fill_tenant(self, frame: pl.DataFrame, tp: TablePlan) -> pl.DataFrame:
+        """The tenant column of a direct table: the tenant row's key."""
+        cols = [c for c, s in tp.specs.items() if s.kind == "tenant"]
+        if not cols:
+            return frame
+        tenant = self.rows[self.plan.tenant_table].keys  # type: ignore[index]
+        value = tenant[self.plan.tenant_key[0]][0]
+        return frame.with_columns([pl.lit(value).alias(c) for c in cols])
+
+    def fill_fk(self, frame: pl.DataFrame, tp: TablePlan, f: FkPlan,
+                rng: np.random.Generator, parent_of: np.ndarray | None) -> pl.DataFrame:
+        """Set a foreign key's columns from parent rows (see FkPlan.role)."""
+        n = frame.height
+        cols, refs = list(f.fk.columns), list(f.fk.ref_columns)
+        parents = None if f.role == "null" else (
+            frame.select(refs) if f.role == "self" else self.parent_keys(f.fk.ref_table))
+        if parents is None or parents.height == 0 or any(r not in parents.columns for r in refs):
+            empty = pl.DataFrame({c: pl.Series([None] * n) for c in cols})
+            return self._assign(frame, tp, f, empty, np.zeros(n, dtype=bool), "no parent row")
+        parents = parents.select([pl.col(r).alias(c) for r, c in zip(refs, cols, strict=True)])
+        if f.role == "anchor" and parent_of is not None:
+            picked = parents[parent_of]
+            return frame.with_columns([picked[c] for c in cols])
+        shared = [c for c in cols if c in frame.columns and frame[c].null_count() < n]
+        if shared and f.role != "self":
+            return self._matching_pick(frame, tp, f, parents, shared, rng)
+        if f.unique:
+            order = rng.permutation(parents.height)[:n]
+            idx = np.concatenate([order, np.full(n - len(order), -1)]) if len(order) < n else order
+        else:
+            idx = rng.integers(0, parents.height, size=n)
+        share = f.null_share if f.nullable else 0.0
+        if share:
+            idx = np.where(rng.random(n) < share, -1, idx)
+        return self._assign(frame, tp, f, parents[np.maximum(idx, 0)], idx >= 0,
+                            "more rows than parents")
+
+    def _assign(self, frame: pl.DataFrame, tp: TablePlan, f: FkPlan, picked: pl.DataFrame,
+                valid: np.ndarray, why: str) -> pl.DataFrame:
+        """Set the key's columns from ``picked`` where ``valid``; elsewhere the key is unset:
+        its nullable columns NULL (MATCH SIMPLE), or the row dropped when none is nullable."""
+        if valid.all():
+            return frame.with_columns([picked[c] for c in f.fk.columns])
+        columns = tp.table.columns
+        out = []
+        for c in f.fk.columns:
+            if not columns[c].not_null:
+                fallback: Any = None
+            elif c in frame.columns:
+                fallback = pl.col(c)
+            else:
+                fallback = None
+            out.append(pl.when(pl.lit(pl.Series(valid))).then(pl.lit(picked[c]))
+                       .otherwise(fallback).alias(c))
+        if not f.nullable:
+            self.costs[f"{f.fk.name} ({why}: rows dropped)"] += int((~valid).sum())
+            frame = _drop_where(frame, ~valid)
+        return frame.with_columns(out)
+
+    def _matching_pick(self, frame: pl.DataFrame, tp: TablePlan, f: FkPlan, parents: pl.DataFrame,
+                       shared: list[str], rng: np.random.Generator) -> pl.DataFrame:
+        """A parent row agreeing with the columns another foreign key already set."""
+        rest = [c for c in f.fk.columns if c not in shared]
+        if not rest:
+            return frame
+        grouped = parents.group_by(shared, maintain_order=True).agg([pl.col(c) for c in rest])
+        joined = frame.select(["__row", *shared]).join(grouped, on=shared, how="left",
+                                                       maintain_order="left")
+        draw = pl.Series(rng.random(frame.height))
+        out = []
+        for c in rest:
+            lists = joined[c]
+            idx = (draw * lists.list.len().fill_null(0)).floor().cast(pl.Int64)
+            out.append(pl.select(lists.list.get(idx, null_on_oob=True)).to_series().alias(c))
+        picked = pl.DataFrame(out)
+        for c in shared:
+            picked = picked.with_columns(frame[c])
+        return self._assign(frame, tp, f, picked, picked[rest[0]].is_not_null().to_numpy(),
+                            "no matching parent row")
+
+    def make_unique(self, tp: TablePlan) -> None:
+        """Unique keys over all of this build's rows of ``tp`` (token, else drop and count)."""
+        rows = self.rows[tp.name]
+        for u in tp.uniques:
+            within = None
+            if u.predicate:
+                types = {c.name: c.base for c in tp.table.columns.values()}
+                expr = cons.to_polars(u.predicate, types)
+                if expr is not None and all(c in rows.keys.columns
+                                            for c in cons.columns_of(u.predicate)):
+                    within = rows.keys.select(expr).to_series()
+            spec = tp.specs.get(u.token) if u.token else None
+            max_len = spec.params.get("max_len") if spec else None
+            frame, keep, changed = dedupe(rows.keys, u.key.columns, within, u.token, self.slot,
+                                          rows.keys["__row"].to_numpy(), u.scope == "global",
+                                          max_len)
+            rows.keys = frame
+            lost = rows.alive & ~keep
+            if lost.any():
+                self.costs[f"{u.key.name} (duplicate keys: rows dropped)"] += int(lost.sum())
+                rows.alive &= keep
+
+    # ---------------------------------------------------------------- pass 2: rows
+
+    def chunks(self, name: str) -> Iterator[tuple[pl.DataFrame, dict[str, int]]]:
+        """The finished chunks of table ``name`` (rows that failed are left out and counted)."""
+        tp = self.plan.tables[name]
+        rows = self.rows[name]
+        types = {c.name: c.base for c in tp.table.columns.values()}
+        nullable = {c.name for c in tp.table.columns.values() if not c.not_null}
+        client = [(c.name, c.expression, c.value_column) for c in tp.checks if c.client]
+        fixed = set(tp.key_columns)
+        n = rows.keys.height
+        for k, start in enumerate(range(0, max(n, 1), CHUNK_ROWS)):
+            if n == 0:
+                return
+            stop = min(n, start + CHUNK_ROWS)
+            rng = self.rng(name, f"rows:{k}")
+            frame = rows.keys[start:stop]
+            ctx = Context(self.cal, self.slot, start)
+            for col in tp.column_order:
+                spec = tp.specs[col]
+                if spec.kind in ("server", "tenant"):
+                    continue
+                ctx.frame = {c: frame[c] for c in frame.columns}
+                frame = frame.with_columns(values(spec, rng, frame.height, ctx).alias(col))
+            keep = rows.alive[start:stop].copy()
+            frame, keep = self._parents_alive(tp, frame, keep, nullable)
+            frame, ok = satisfy(frame, client, types, nullable, fixed, self.costs)
+            keep &= ok
+            rows.alive[start:stop] &= keep
+            yield frame.filter(pl.Series(keep)), {}
+
+    def _parents_alive(self, tp: TablePlan, frame: pl.DataFrame, keep: np.ndarray,
+                       nullable: set[str]) -> tuple[pl.DataFrame, np.ndarray]:
+        """A key pointing at a parent row dropped since it was picked: NULL, else drop."""
+        for f in tp.fks:
+            if f.role in ("null", "self") or f.late or f.fk.ref_table not in self.rows:
+                continue
+            parent = self.rows[f.fk.ref_table]
+            if parent.alive.all():
+                continue
+            cols = list(f.fk.columns)
+            alive = parent.survivors().select(
+                [pl.col(r).alias(c) for r, c in zip(f.fk.ref_columns, cols, strict=True)]
+            ).unique().with_columns(pl.lit(True).alias("__ok"))
+            hit = frame.select(cols).join(alive, on=cols, how="left", maintain_order="left")
+            bad = (hit["__ok"].is_null() & frame.select(
+                pl.all_horizontal([pl.col(c).is_not_null() for c in cols])).to_series()
+            ).to_numpy()
+            if not bad.any():
+                continue
+            if all(c in nullable for c in cols):
+                frame = frame.with_columns([pl.when(pl.Series(bad)).then(None)
+                                            .otherwise(pl.col(c)).alias(c) for c in cols])
+                self.costs[f"{f.fk.name} (parent dropped: set NULL)"] += int(bad.sum())
+            else:
+                lost = keep & bad
+                self.costs[f"{f.fk.name} (parent dropped: rows dropped)"] += int(lost.sum())
+                keep = keep & ~bad
+        return frame, keep
+
+    def dangling(self) -> list[tuple[FkPlan, TablePlan, pl.DataFrame]]:
+        """Late and self keys whose parent rows were dropped after they were picked."""
+        out = []
+        for name in self.tables():
+            tp = self.plan.tables[name]
+            for f in tp.fks:
+                if not (f.late or f.role == "self") or f.fk.ref_table not in self.rows:
+                    continue
+                parent = self.rows[f.fk.ref_table]
+                if parent.alive.all():
+                    continue
+                gone = parent.keys.filter(~pl.Series(parent.alive)).select(
+                    [pl.col(r).alias(c) for r, c in zip(f.fk.ref_columns, f.fk.columns,
+                                                         strict=True)])
+                out.append((f, tp, gone))
+        return out
+
+
+def _drop_where(frame: pl.DataFrame, where: np.ndarray) -> pl.DataFrame:
+    """Mark rows to drop (a column removed once the table's keys are made)."""
+    mark = pl.Series(DROP, where)
+    if DROP in frame.columns:
+        mark = frame[DROP] | mark
+    return frame.with_columns(mark)
+
+
+# ---------------------------------------------------------------- COPY
+
+
+def copy_frame(cur: psycopg.Cursor, tp: TablePlan, frame: pl.DataFrame, *,
+               use_binary: bool = True) -> tuple[int, np.ndarray | None]:
+    """COPY ``frame`` into its table; returns (payload bytes, rows the server's checks refused).
+
+    Checks the engine cannot read are evaluated by the server on a staging copy first.
+    """
+    names = [c for c in tp.copy_columns if c in frame.columns]
+    frame = frame.select(names)
+    server = [c for c in tp.checks if not c.client and c.value_column is None]
+    target = qualified(tp.name)
+    refused = None
+    if server:
+        cur.execute(sql.SQL("CREATE TEMP TABLE _wb_stage (LIKE {}) ON COMMIT DROP").format(target))
+        cur.execute("ALTER TABLE _wb_stage ADD COLUMN _wb_row bigint")
+        frame = frame.with_row_index("_wb_row").with_columns(pl.col("_wb_row").cast(pl.Int64))
+        names_staged = [*names, "_wb_row"]
+        size = _copy(cur, sql.Identifier("_wb_stage"), frame, names_staged,
+                     {**_bases(tp), "_wb_row": "int8"}, use_binary)
+        cond = sql.SQL(" AND ").join(sql.SQL("({})").format(sql.SQL(c.expression))
+                                     for c in server)  # type: ignore[arg-type]
+        refused = np.array([r[0] for r in cur.execute(sql.SQL(
+            "SELECT _wb_row FROM _wb_stage WHERE NOT ({})").format(cond))], dtype=np.int64)
+        cols = sql.SQL(", ").join(map(sql.Identifier, names))
+        cur.execute(sql.SQL("INSERT INTO {} ({}) OVERRIDING SYSTEM VALUE SELECT {} FROM _wb_stage "
+                            "WHERE NOT (_wb_row = ANY(%s))").format(target, cols, cols),
+                    (refused.tolist(),))
+        cur.execute("DROP TABLE _wb_stage")
+        return size, refused
+    return _copy(cur, target, frame, names, _bases(tp), use_binary), refused
+
+
+def _bases(tp: TablePlan) -> dict[str, str]:
+    return {c.name: ("array" if c.is_array else c.base) for c in tp.table.columns.values()}
+
+
+def _copy(cur: psycopg.Cursor, target: sql.Composable, frame: pl.DataFrame, names: list[str],
+          bases: dict[str, str], use_binary: bool) -> int:
+    kinds = [bases[c] for c in names]
+    if use_binary and binary.encodable(kinds):
+        arrays = [binary.column_array(b, _scale(b), frame[c], frame.height)
+                  for c, b in zip(names, kinds, strict=True)]
+        payload: list[Any] = binary.encode(names, kinds, arrays)
+        fmt = "binary"
+    else:
+        payload = [to_csv(frame.select(names))]
+        fmt = "csv"
+    stmt = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT {})").format(
+        target, sql.SQL(", ").join(map(sql.Identifier, names)), sql.SQL(fmt))
+    size = 0
+    with cur.copy(stmt) as copy:
+        for part in payload:
+            copy.write(part)
+            size += len(part) if isinstance(part, bytes) else part.nbytes
+    return size
+
+
+def _scale(base: str) -> int | None:
+    return 3 if base == "numeric" else None
+
+
+def write_build(conn: psycopg.Connection, build: Build, report: Callable[[str, int], None] | None,
+                *, use_binary: bool = True) -> dict[str, list[float]]:
+    """Make and COPY every table of ``build`` (inside the caller's transaction)."""
+    stats: dict[str, list[float]] = {}
+    build.make_keys()
+    with conn.cursor() as cur:
+        for name in build.tables():
+            tp = build.plan.tables[name]
+            started = time.perf_counter()
+            entry = stats.setdefault(name, [0, 0, 0.0])
+            offset = 0
+            for frame, _ in build.chunks(name):
+                if frame.height == 0:
+                    continue
+                nbytes, refused = copy_frame(cur, tp, frame, use_binary=use_binary)
+                rows = frame.height
+                if refused is not None and len(refused):
+                    build.costs[f"{name}: server-side checks (rows dropped)"] += len(refused)
+                    rows -= len(refused)
+                    _mark_refused(build, name, frame, refused)
+                offset += rows
+                entry[0] += rows
+                entry[1] += nbytes
+                if report:
+                    report(name, rows)
+            entry[2] += time.perf_counter() - started
+        for f, tp, gone in build.dangling():
+            _fix_dangling(cur, f, tp, gone, build.costs)
+    return stats
+
+
+def _mark_refused(build: Build, name: str, frame: pl.DataFrame, refused: np.ndarray) -> None:
+    rows = build.rows[name]
+    numbers = frame["__row"].to_numpy()[refused] if "__row" in frame.columns else []
+    rows.alive[numbers] = False
+
+
+def _fix_dangling(cur: psycopg.Cursor, f: FkPlan, tp: TablePlan, gone: pl.DataFrame,
+                  costs: Counter) -> None:
+    """NULL (or delete) rows already written whose late/self parent row was dropped after."""
+    cols = list(f.fk.columns)
+    if gone.height == 0:
+        return
+    tuple_sql = sql.SQL("({})").format(sql.SQL(", ").join(
+        sql.SQL("{}::text").format(sql.Identifier(c)) for c in cols))
+    arrays = sql.SQL(", ").join(sql.SQL("%s::text[]") for _ in cols)
+    where = sql.SQL("{} IN (SELECT * FROM unnest({}))").format(tuple_sql, arrays)
+    params = [gone[c].cast(pl.String).to_list() for c in cols]
+    if f.nullable:
+        sets = sql.SQL(", ").join(sql.SQL("{} = NULL").format(sql.Identifier(c)) for c in cols)
+        cur.execute(sql.SQL("UPDATE {} SET {} WHERE {}").format(qualified(tp.name), sets, where),
+                    params)
+        costs[f"{f.fk.name} (parent dropped: set NULL)"] += cur.rowcount
+    else:
+        cur.execute(sql.SQL("DELETE FROM {} WHERE {}").format(qualified(tp.name), where), params)
+        costs[f"{f.fk.name} (parent dropped: rows dropped)"] += cur.rowcount
+
+
+def read_outside(conn: psycopg.Connection, plan: Plan, *, tenant: bool) -> dict[str, pl.DataFrame]:
+    """Key columns of the tables a build points at but does not make (global, reference)."""
+    made = set(plan.generated(tenant=tenant))
+    wanted: dict[str, set[str]] = {}
+    for name in made:
+        for f in plan.tables[name].fks:
+            if f.fk.ref_table not in made and f.role in ("pick", "anchor"):
+                wanted.setdefault(f.fk.ref_table, set()).update(f.fk.ref_columns)
+    out = {}
+    for table, cols in wanted.items():
+        ordered = sorted(cols)
+        q = sql.SQL("SELECT {} FROM {} ORDER BY {}").format(
+            sql.SQL(", ").join(map(sql.Identifier, ordered)), qualified(table),
+            sql.SQL(", ").join(map(sql.Identifier, ordered)))
+        rows = [tuple(_plain(v) for v in r) for r in conn.execute(q).fetchall()]
+        out[table] = pl.DataFrame(rows, schema=ordered, orient="row") if rows else \
+            pl.DataFrame({c: pl.Series([], dtype=pl.String) for c in ordered})
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """A value read back from the server in the form the generators make it."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    return value
+
+
+def plan_digest(plan: Plan) -> str:
+    """A short digest of the plan's decisions (recorded with the run, for resume)."""
+    text = plan.explain(0)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def sequence_of(default: str | None) -> str | None:
+    """The sequence a ``nextval('...')`` default draws from."""
+    m = SEQUENCE.search(default or "")
+    return m.group(1) if m else None
+
+
+__all__ = ["Build", "copy_frame", "plan_digest", "qualified", "read_outside", "sequence_of",
+           "write_build", "Spec"]
