@@ -150,7 +150,7 @@ def _checksums_in_parallel(conninfo: str, tables: list[tuple[str, str, int]], jo
     out: dict[str, dict[str, Any]] = {}
 
     def worker() -> None:
-        with psycopg.connect(conninfo, autocommit=True, application_name="workbench") as conn:
+        with db.connect(conninfo, autocommit=True) as conn:
             for schema, table, _bytes in queue:  # one shared iterator: each table taken once
                 out[f"{schema}.{table}"] = _table_checksum(conn, schema, table)
 
