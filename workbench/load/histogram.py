@@ -7,9 +7,9 @@ HdrHistogram's compressed histoblobs when the test stops, and the run merges the
 files with the library's ``add``.
 
 Cost on the request hot path, measured on the 2-core development machine (busy): recording is
-about 0.6 µs per request (the hand-written log-linear histogram it replaces took 0.22 µs), well
-under 1% of the fastest request (a read round trip is 100 µs or more); encoding and merging
-happen once per process at the end.
+about 0.6 µs per request (the hand-written log-linear histogram it replaces took 0.22 µs), under
+1% of the client CPU a request costs the workbench user (56-90 µs in
+benchmarks/loadgen_vs_pgbench.py); encoding and merging happen once per process at the end.
 """
 
 from __future__ import annotations

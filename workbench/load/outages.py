@@ -23,6 +23,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from psycopg_pool import PoolTimeout
@@ -112,20 +113,20 @@ class OutageLog:
         path.write_text(json.dumps(rows))
 
 
-def merge(paths: Iterable[Path]) -> list[dict[str, object]]:
+def merge(paths: Iterable[Path]) -> list[dict[str, Any]]:
     """The run's outages from every process's log: overlapping intervals joined, counts summed."""
     rows = sorted((row for p in paths for row in json.loads(p.read_text())),
                   key=lambda r: r["started"])
-    merged: list[dict[str, object]] = []
+    merged: list[dict[str, Any]] = []
     for row in rows:
         last = merged[-1] if merged else None
-        if last is not None and row["started"] <= last["ended"]:  # type: ignore[operator]
-            last["ended"] = max(last["ended"], row["ended"])  # type: ignore[type-var]
+        if last is not None and row["started"] <= last["ended"]:
+            last["ended"] = max(last["ended"], row["ended"])
             for key in ("failed_requests", "refused_connections"):
-                last[key] = int(last[key]) + int(row[key])  # type: ignore[call-overload]
+                last[key] = int(last[key]) + int(row[key])
             last["open_at_end"] = bool(last["open_at_end"]) or bool(row["open_at_end"])
         else:
             merged.append(dict(row))
     for row in merged:
-        row["seconds"] = round(float(row["ended"]) - float(row["started"]), 3)  # type: ignore[arg-type]
+        row["seconds"] = round(float(row["ended"]) - float(row["started"]), 3)
     return merged

@@ -17,6 +17,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -87,7 +88,7 @@ class LoadRun:
     failures: pd.DataFrame = field(repr=False)
     latency_us: pd.DataFrame = field(repr=False)
     histograms: HistogramSet = field(repr=False)
-    outages: list[dict[str, object]] = field(default_factory=list)
+    outages: list[dict[str, Any]] = field(default_factory=list)
 
     def requests(self) -> pd.DataFrame:
         """Per request name (no 'Aggregated' row): count, failures, rps, ms percentiles."""
@@ -115,7 +116,7 @@ class LoadRun:
 
     def outage_failure_count(self) -> int:
         """Requests that failed because the server was away (see :attr:`outages`)."""
-        return sum(int(o["failed_requests"]) for o in self.outages)  # type: ignore[call-overload]
+        return sum(int(o["failed_requests"]) for o in self.outages)
 
     def query_failure_count(self) -> int:
         """Requests that failed while the server was there: the queries' own failures."""
@@ -125,7 +126,7 @@ class LoadRun:
         """One line on the outages ('' when there was none)."""
         if not self.outages:
             return ""
-        seconds = sum(float(o["seconds"]) for o in self.outages)  # type: ignore[arg-type]
+        seconds = sum(float(o["seconds"]) for o in self.outages)
         return (f"server unavailable {len(self.outages)} time(s), {seconds:.1f}s in all, "
                 f"costing {self.outage_failure_count()} failed requests")
 
