@@ -40,15 +40,13 @@ from pathlib import Path
 import psutil
 
 from workbench import db
-from workbench.backup import client_bin_dir, client_env, run_client
+from workbench.backup import RESTORE_SESSION, client_bin_dir, client_env, run_client
 from workbench.schema.variants import apply_variant
 from workbench.seed import seed_database
 from workbench.settings import Settings
 
 JOBS = 2
 ITEM = re.compile(r"pg_restore: (launching|finished) item (\d+) (.*)$")
-SAME_SESSION = "-c maintenance_work_mem=256MB -c synchronous_commit=off"
-"""pg_restore's sessions get what the seeder's loaders and index builders set for themselves."""
 KINDS = (("TABLE DATA ", "data"), ("FK CONSTRAINT ", "foreign keys"), ("CONSTRAINT ", "keys"),
          ("INDEX ", "indexes"))
 
@@ -139,7 +137,7 @@ def restore_copy(settings: Settings, database: str) -> tuple[dict[str, Section],
         db.create_database(settings, target, replace=True, allow_destroy=False)
         try:
             args, env = client_env(settings, target)
-            env["PGOPTIONS"] = SAME_SESSION
+            env["PGOPTIONS"] = RESTORE_SESSION  # what the seeder's loaders set for themselves
             for section in ("pre-data", "data", "post-data"):
                 sections[section] = restore_section(folder, dump, env, args, section)
             with db.connection(settings, target, autocommit=True) as conn:
