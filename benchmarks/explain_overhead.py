@@ -11,8 +11,10 @@ Usage::
 
     .venv/bin/python benchmarks/explain_overhead.py [--scale 1.0] [--repeats 15] [--dsn ...]
 
-Plain times include the client round trip; EXPLAIN's include the JSON plan's. Both are
-wall-clock on the client, so the difference is the capture's real cost as the workbench pays it.
+All three are timed the same way (:func:`timed_ms`): inside the rolled-back transaction the
+workbench runs every statement in, from sending the statement to the last row fetched, so
+BEGIN and ROLLBACK are outside every figure. Plain times include the client round trip and the
+rows; EXPLAIN's include the JSON plan's. The difference is the capture's real cost.
 """
 
 from __future__ import annotations
@@ -22,11 +24,22 @@ import statistics
 import time
 
 import pandas as pd
+import psycopg
 
 from workbench import db, explain
 from workbench.experiments.data import build_database
 from workbench.queries import catalog, draw_parameters
 from workbench.settings import Settings
+
+
+def timed_ms(conn: psycopg.Connection, statement: str, args: object) -> float:
+    """Milliseconds for one execution, all rows fetched, timed inside a rolled-back transaction."""
+    with explain.rolled_back(conn):
+        started = time.perf_counter()
+        cur = conn.execute(statement, args)  # type: ignore[arg-type]
+        if cur.description is not None:
+            cur.fetchall()
+        return (time.perf_counter() - started) * 1000
 
 
 def main() -> None:
@@ -46,15 +59,15 @@ def main() -> None:
             workers = explain.session_settings(conn).get("max_parallel_workers_per_gather")
             for q in catalog().values():
                 for ps in sets:
-                    explain.time_plain(conn, q, ps)
-                    explain.explain_once(conn, q, ps)
+                    args_ = ps.for_query(q)
+                    ways = (q.sql, f"EXPLAIN ({explain.EXPLAIN_OPTIONS}) {q.sql}",
+                            f"EXPLAIN ({explain.EXPLAIN_OPTIONS}, TIMING OFF) {q.sql}")
+                    for statement in ways:  # warm-up
+                        timed_ms(conn, statement, args_)
                     plain, timed, untimed = [], [], []
                     for _ in range(args.repeats):
-                        plain.append(explain.time_plain(conn, q, ps))
-                        for out, timing in ((timed, True), (untimed, False)):
-                            t0 = time.perf_counter()
-                            explain.explain_once(conn, q, ps, timing=timing)
-                            out.append((time.perf_counter() - t0) * 1000)
+                        for out, statement in zip((plain, timed, untimed), ways, strict=True):
+                            out.append(timed_ms(conn, statement, args_))
                     p, t, u = (statistics.median(x) for x in (plain, timed, untimed))
                     rows.append({"query": q.name, "params": ps.label, "plain_ms": p,
                                  "analyze_ms": t, "timing_off_ms": u,

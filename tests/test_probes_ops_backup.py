@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from workbench import db
-from workbench.backup import client_bin_dir, compare_states, database_state, round_trip
+from workbench.backup import can_overlap, client_bin_dir, compare_states, database_state, round_trip
 from workbench.errors import WorkbenchError
 from workbench.probes.base import ProbeContext
 from workbench.probes.ops_backup_restore import OpsBackupRestore
@@ -47,7 +47,9 @@ def test_variants_restore_exactly(settings, request, variant, tmp_path) -> None:
     assert ev["dump_bytes"] > 0 and ev["seconds"]["restore"] > 0
     assert ev["objects_compared"]["policies"] >= 6 and ev["objects_compared"]["enums"] == 25
     assert {"anon", "authenticated", "service_role"} <= set(ev["roles_the_target_needs"])
-    assert (tmp_path / variant / "restore.log").is_file()
+    assert (tmp_path / variant / variant / "restore.log").is_file()
+    assert ev["restore_seconds"] == ev["seconds"]["restore"] and ev["jobs"] >= 1
+    assert f"{ev['rows_compared']} rows" in finding.reason
     assert not db.database_exists(settings, f"{settings.prefix}_restore_{variant}")
 
 
@@ -101,3 +103,33 @@ def test_client_binaries_match_the_server(settings) -> None:
     assert (folder / "pg_restore").is_file()
     with pytest.raises(WorkbenchError, match="no pg_dump/pg_restore for PostgreSQL 9"):
         client_bin_dir(90600)
+
+
+def test_the_report_runs_both_round_trips_at_once_where_cores_allow(
+        settings, baseline_db, remediated_db, tmp_path) -> None:
+    from workbench.probes.base import Finding
+    from workbench.probes.runner import findings_dir, load_findings, select
+    from workbench.report.run import run_remaining_probes
+    from workbench.settings import VARIANTS
+
+    both = [baseline_db, remediated_db]
+    assert can_overlap(settings, both, cores=4) and not can_overlap(settings, both, cores=2)
+    at_once = OpsBackupRestore.overlaps_variants(settings, both)  # 4 cores or more here
+    folder = findings_dir(tmp_path)
+    folder.mkdir(parents=True)
+    for pid in select():  # every other probe already ran (in a notebook, say)
+        if pid != "ops_backup_restore":
+            for variant in VARIANTS:
+                (folder / f"{pid}__{variant}.json").write_text(
+                    Finding(pid, [], variant, "not-testable", "ran elsewhere", {}, [], 0).to_json())
+    said: list[str] = []
+    run_remaining_probes(settings, tmp_path, "ci", said.append)
+    assert said == (["ops_backup_restore on baseline and remediated at once"] if at_once else
+                    ["probes on baseline: 1 not run by a notebook",
+                     "probes on remediated: 1 not run by a notebook"])
+    trips = {f.variant: f for f in load_findings(tmp_path) if f.probe == "ops_backup_restore"}
+    assert {v: f.verdict for v, f in trips.items()} == {"baseline": "not-confirmed",
+                                                         "remediated": "mitigated"}
+    for variant, finding in trips.items():
+        assert (tmp_path / "evidence" / "ops_backup_restore" / f"round_trip__{variant}.json"
+                ).is_file(), finding.paths

@@ -75,8 +75,11 @@ def load(
                         prepare=prepare, role="service_role" if bypass_rls else "workbench_load")
         with console.status(f"{workload} on {name}: {users} users for {duration}…"):
             run = run_load(settings, spec, ui=ui, results_dir=results)
-        console.print(f"[bold]{name}[/]: {run.total_rps():.0f} req/s, "
-                      f"{run.failure_count()} failures -> {run.folder}")
+        outage = run.outage_summary()
+        failures = (f"{run.query_failure_count()} query failures; {outage}" if outage
+                    else f"{run.failure_count()} failures")
+        console.print(f"[bold]{name}[/]: {run.total_rps():.0f} req/s, {failures} "
+                      f"-> {run.folder}")
         console.print(run.latency_us.to_string(index=False))
 
 

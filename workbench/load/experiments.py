@@ -19,7 +19,7 @@ import psycopg
 
 from workbench import db
 from workbench.errors import WorkbenchError
-from workbench.load.histogram import POOL_WAIT
+from workbench.load.histogram import POOL_WAIT, Histogram
 from workbench.load.pgbouncer import pgbouncer
 from workbench.load.report import split_roles
 from workbench.load.runner import LoadRun, LoadSpec, prepare_database, run_load
@@ -37,8 +37,6 @@ def _us(run: LoadRun, name: str, column: str) -> float:
 
 def _requests_us(run: LoadRun) -> dict[str, float]:
     """p50/p95/p99 (µs) over every request of a run (pool wait excluded)."""
-    from workbench.load.histogram import Histogram
-
     merged = Histogram()
     for name, hist in run.histograms.items():
         if name != POOL_WAIT:

@@ -28,6 +28,18 @@ def per_query(runs: dict[str, LoadRun]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
+def outages(runs: dict[str, LoadRun]) -> pd.DataFrame:
+    """Per variant: each server outage the users met (how long, what it cost), and the query
+    failures apart from it, so a restart is not read as failing queries."""
+    rows = [{"variant": variant, "seconds": o["seconds"], "failed_requests": o["failed_requests"],
+             "refused_connections": o["refused_connections"], "open_at_end": o["open_at_end"],
+             "query_failures": run.query_failure_count(), "first_error": o["first_error"]}
+            for variant, run in runs.items() for o in run.outages]
+    return pd.DataFrame(rows, columns=["variant", "seconds", "failed_requests",
+                                       "refused_connections", "open_at_end", "query_failures",
+                                       "first_error"])
+
+
 def timeline_chart(runs: dict[str, LoadRun], run_dir: str | Path, name: str = "load_timeline"
                    ) -> Figure:
     """Throughput and p95 over time, per variant (Locust's per-second history, all requests)."""

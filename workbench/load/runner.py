@@ -3,7 +3,8 @@
 ``run_load`` builds the ``locust`` command (never with the DSN on it: the connection travels in
 the environment from :meth:`Settings.child_env`), runs it with a hard timeout a little longer
 than the requested duration, and loads what Locust wrote (stats, history, failures) plus the
-workbench's microsecond histograms into frames.
+workbench's microsecond histograms into frames, and the server outages the users met
+(``outages.json``: when, how long, how many requests each cost) apart from query failures.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from workbench.errors import BadParameter, WorkbenchError
 from workbench.load import REQUEST_TIMEOUT
+from workbench.load import outages as outage_log
 from workbench.load.histogram import HistogramSet
 from workbench.load.tenants import ensure_data, ensure_role
 from workbench.load.workload import load_workload
@@ -87,6 +90,7 @@ class LoadRun:
     failures: pd.DataFrame = field(repr=False)
     latency_us: pd.DataFrame = field(repr=False)
     histograms: HistogramSet = field(repr=False)
+    outages: list[dict[str, Any]] = field(default_factory=list)
 
     def requests(self) -> pd.DataFrame:
         """Per request name (no 'Aggregated' row): count, failures, rps, ms percentiles."""
@@ -109,8 +113,24 @@ class LoadRun:
         return int(self._aggregated("Request Count"))
 
     def failure_count(self) -> int:
-        """Failed requests in the run."""
+        """Failed requests in the run (outages included)."""
         return int(self._aggregated("Failure Count"))
+
+    def outage_failure_count(self) -> int:
+        """Requests that failed because the server was away (see :attr:`outages`)."""
+        return sum(int(o["failed_requests"]) for o in self.outages)
+
+    def query_failure_count(self) -> int:
+        """Requests that failed while the server was there: the queries' own failures."""
+        return max(self.failure_count() - self.outage_failure_count(), 0)
+
+    def outage_summary(self) -> str:
+        """One line on the outages ('' when there was none)."""
+        if not self.outages:
+            return ""
+        seconds = sum(float(o["seconds"]) for o in self.outages)
+        return (f"server unavailable {len(self.outages)} time(s), {seconds:.1f}s in all, "
+                f"costing {self.outage_failure_count()} failed requests")
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -184,13 +204,15 @@ def load_run(folder: Path) -> LoadRun:
     hist = HistogramSet.load_many(sorted((folder / "histograms").glob("hist-*.json")))
     latency = pd.DataFrame(hist.summary_rows())
     latency.to_csv(folder / "latency_us.csv", index=False)
+    outages = outage_log.merge(sorted((folder / "histograms").glob("outages-*.json")))
+    (folder / "outages.json").write_text(json.dumps(outages, indent=2))
     return LoadRun(
         spec=LoadSpec(**meta["spec"]), folder=folder, seconds=meta.get("seconds", 0.0),
         returncode=meta.get("returncode", 0),
         stats=stats_from_json(folder / "locust_final.json"),
         history=_read_csv(folder / "locust_stats_history.csv"),
         failures=_read_csv(folder / "locust_failures.csv"),
-        latency_us=latency, histograms=hist,
+        latency_us=latency, histograms=hist, outages=outages,
     )
 
 

@@ -21,6 +21,12 @@ a user, or Locust's stop, forever: the request is reported as :class:`RequestTim
 connection is closed without waiting. A connection whose wait was interrupted (the bound, or
 Locust killing the user at stop) is always closed, never rolled back: its protocol state is
 unknown, and a pipeline left open answers nothing.
+
+A server that goes away is an outage, not a storm of failures: a refused connection fails that
+request as :class:`ServerUnavailable`, and the user waits a short capped exponential backoff
+before its next attempt (:mod:`workbench.load.outages`), so a three-second restart costs each
+user a handful of requests rather than thousands; the process's :class:`OutageLog` records how
+long the server was away and what it cost, written beside the histograms.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from typing import Any
 
 import psycopg
 from gevent import get_hub, getcurrent
+from gevent import sleep as gevent_sleep
 from locust import User, events, task
 from locust.env import Environment
 from psycopg import conninfo as pg_conninfo
@@ -46,6 +53,7 @@ from psycopg import pq
 
 from workbench.load import REQUEST_TIMEOUT
 from workbench.load.histogram import POOL_WAIT, HistogramSet
+from workbench.load.outages import OutageLog, backoff_seconds, connection_lost
 from workbench.load.plan import LoadPlan
 from workbench.load.tenants import LOAD_ROLE, Tenant, TenantDirectory, params_for
 from workbench.load.transactions import TRANSACTIONS, TxContext, WriteFacts
@@ -58,6 +66,10 @@ REQUEST_TYPE = "SQL"
 
 class RequestTimeout(Exception):
     """A request got no answer within its bound; reported to Locust as the request's failure."""
+
+
+class ServerUnavailable(Exception):
+    """A connection attempt failed: the server is down, restarting or unreachable."""
 
 
 class _Expired(BaseException):
@@ -175,6 +187,7 @@ class ProcessState:
         self.target = f"{parts.get('host') or 'localhost'}:{parts.get('port') or 5432}"
         self.direct_conninfo = self.settings.conninfo(self.database)
         self.histograms = HistogramSet()
+        self.outages = OutageLog()
         self.roles = [r.strip() for r in options.role.split(",") if r.strip()] or [LOAD_ROLE]
         self.plan = LoadPlan.load(Path(options.queryset)) if options.queryset else None
         self.workload: Workload = self.plan.workload() if self.plan else load_workload(
@@ -238,13 +251,14 @@ class ProcessState:
             return self.pool
 
     def save_histograms(self) -> Path | None:
-        """Write this process's histograms (nothing for a master without users)."""
-        if not self.options.histogram_dir or not self.histograms:
+        """Write this process's histograms and outage log (nothing for a master without users)."""
+        if not self.options.histogram_dir or not self.histograms and not self.outages.outages:
             return None
         folder = Path(self.options.histogram_dir)
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"hist-{os.getpid()}.json"
         self.histograms.save(path)
+        self.outages.save(folder / f"outages-{os.getpid()}.json")
         return path
 
     def close(self) -> None:
@@ -303,6 +317,7 @@ class PostgresUser(User):
         self.conn: psycopg.Connection | None = None
         self.tenant: Tenant | None = None
         self.facts = WriteFacts()
+        self.refused = 0  # connection attempts refused in a row (the backoff grows with it)
         # One libev timer per user, re-armed per request: ``again`` restarts it with the full
         # interval for a fraction of a microsecond (a reused gevent.Timeout restarts with what
         # was left of it, a new one per request costs several times more).
@@ -347,7 +362,15 @@ class PostgresUser(User):
             return
         conn = self.conn
         if conn is None or conn.closed:
-            conn = self.conn = self.state.connect()
+            try:
+                conn = self.conn = self.state.connect()
+            except psycopg.OperationalError as exc:
+                if not connection_lost(exc):
+                    raise
+                said = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+                raise ServerUnavailable(
+                    f"cannot connect to {self.state.target} (server down, restarting or "
+                    f"unreachable: {said[:160]}); retrying with backoff") from exc
         try:
             yield conn
         except BaseException as exc:
@@ -407,6 +430,8 @@ class PostgresUser(User):
         ``body`` returns the response length (rows read, statements written). A database error
         is the request's failure; so is the bound firing, reported as :class:`RequestTimeout`.
         """
+        if self.refused:  # the server refused the last attempt: back off before the next
+            gevent_sleep(backoff_seconds(self.refused, self.rng))
         bound = self.bound
         started = time.perf_counter()
         length = 0
@@ -417,12 +442,21 @@ class PostgresUser(User):
                     length = body(conn)
             finally:
                 bound.stop()
+        except ServerUnavailable as exc:
+            self.refused += 1
+            self.state.outages.refused(time.time(), str(exc))
+            self._report(name, started, 0, exc)
+            return
         except psycopg.Error as exc:
+            if connection_lost(exc):
+                self.state.outages.lost(time.time())
             self._report(name, started, 0, exc)
             return
         except _Expired:
             self._report(name, started, 0, self._timed_out())
             return
+        self.refused = 0
+        self.state.outages.connected()
         self._report(name, started, length, None)
 
     def read(self, query: ReadQuery) -> None:

@@ -120,6 +120,15 @@ class Probe:
         """Look at the variant's database; say whether the defect is present."""
         raise NotImplementedError
 
+    @classmethod
+    def overlaps_variants(cls, settings: Settings, databases: list[str]) -> bool:
+        """Whether the report may run this probe on every variant at once (default: no).
+
+        For probes that spend most of their time waiting on client tools or I/O, whose
+        variants' work fits the machine side by side.
+        """
+        return False
+
     def run(self, ctx: ProbeContext) -> Finding:
         """Observe, time it, and turn the observation (or a failure) into a finding."""
         started = time.perf_counter()

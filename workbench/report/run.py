@@ -13,6 +13,7 @@ import os
 import platform
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench import db
+from workbench.probes import registry
 from workbench.probes.runner import load_findings, run_probes, select
 from workbench.report import html, notebooks, scorecard
 from workbench.schema.variants import apply_variant
@@ -106,8 +108,24 @@ def _server_settings(settings: Settings, run_dir: Path) -> None:
 
 def run_remaining_probes(settings: Settings, run_dir: Path, profile: str,
                          progress: Progress) -> None:
-    """Run every registered probe a notebook did not run, on both variants."""
+    """Run every registered probe a notebook did not run, on both variants.
+
+    A probe that says it may (:meth:`Probe.overlaps_variants`, e.g. the backup round trip)
+    runs on both variants at once; the others one variant after the other.
+    """
     done = {(f.probe, f.variant) for f in load_findings(run_dir)}
+    reg = registry()
+    databases = [settings.database_for(v) for v in VARIANTS]
+    for pid in select():
+        if any((pid, v) in done for v in VARIANTS) or not reg[pid].overlaps_variants(
+                settings, databases):
+            continue
+        progress(f"{pid} on {' and '.join(VARIANTS)} at once")
+        with ThreadPoolExecutor(len(VARIANTS)) as pool:
+            for future in [pool.submit(run_probes, settings, v, run_dir, [pid], profile=profile)
+                           for v in VARIANTS]:
+                future.result()
+        done |= {(pid, v) for v in VARIANTS}
     for variant in VARIANTS:
         todo = [p for p in select() if (p, variant) not in done]
         if todo:
