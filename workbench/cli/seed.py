@@ -27,6 +27,7 @@ from workbench.cli._common import (
 )
 from workbench.errors import BadParameter
 from workbench.seed import SeedReport, seed_database
+from workbench.seed.safety import restore_keys
 from workbench.settings import VARIANTS
 
 
@@ -73,6 +74,8 @@ def seed(
                                        show_default=False)] = None,
     replace: Annotated[bool, _opt("--replace", "Empty a seeded database first.")] = False,
     resume: Annotated[bool, _opt("--resume", "Finish an interrupted run.")] = False,
+    restore: Annotated[bool, _opt("--restore", "Only put back the keys and indexes a killed "
+                                  "run left dropped (then --resume or --replace).")] = False,
     anomalies: Annotated[Path | None, _opt("--anomalies", "TOML file: defect kind = count.",
                                            show_default=False)] = None,
     copy_format: Annotated[str, _opt("--copy-format", "binary (where column types allow) or "
@@ -85,13 +88,21 @@ def seed(
     allow_destroy: AllowDestroyOption = False,
 ) -> None:
     """Seed the variant databases (apply them first with `workbench schema apply`)."""
-    if replace and resume:
-        raise BadParameter("--replace and --resume exclude each other; pass one")
+    if sum((replace, resume, restore)) > 1:
+        raise BadParameter("--replace, --resume and --restore exclude each other; pass one")
     if variant not in (*VARIANTS, "both"):
         raise BadParameter(f"--variant must be baseline, remediated or both, got {variant!r}")
     settings = settings_from(dsn, database)
     names = [target] if target else [
         settings.database_for(v) for v in (VARIANTS if variant == "both" else (variant,))]
+    if restore:
+        for name in names:
+            waiting, seconds = restore_keys(settings, name, workers=workers,
+                                            allow_destroy=allow_destroy)
+            steps = ", ".join(f"{k} {v:.1f}s" for k, v in seconds.items())
+            console.print(f"{name}: restored {waiting} keys, indexes and foreign keys ({steps})"
+                          if waiting else f"{name}: nothing to restore")
+        return
     mode = "replace" if replace else "resume" if resume else "refuse"
     for name in names:
         with Progress(TextColumn("{task.description:<20}"), BarColumn(), MofNCompleteColumn(),
