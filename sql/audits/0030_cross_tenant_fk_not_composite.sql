@@ -10,11 +10,13 @@ WITH fk AS (
     SELECT con.oid, con.conname, con.conrelid, con.confrelid, con.conkey, con.confkey,
            ca.attnum AS child_tenant, pa.attnum AS parent_tenant
     FROM pg_constraint con
-    JOIN pg_attribute ca ON ca.attrelid = con.conrelid AND ca.attname = current_setting('workbench.tenant_column')
-    JOIN pg_attribute pa ON pa.attrelid = con.confrelid AND pa.attname = current_setting('workbench.tenant_column')
+    JOIN pg_attribute ca ON ca.attrelid = con.conrelid
+         AND ca.attname = (current_setting('workbench.tenant_columns')::jsonb ->> con.conrelid::text)
+    JOIN pg_attribute pa ON pa.attrelid = con.confrelid
+         AND pa.attname = (current_setting('workbench.tenant_columns')::jsonb ->> con.confrelid::text)
     WHERE con.contype = 'f'
-      AND con.conrelid = ANY (current_setting('workbench.tenant_tables')::oid[])
-      AND con.confrelid = ANY (current_setting('workbench.tenant_tables')::oid[])
+      AND con.conrelid = ANY (current_setting('workbench.direct_tables')::oid[])
+      AND con.confrelid = ANY (current_setting('workbench.direct_tables')::oid[])
 )
 SELECT fk.conrelid::regclass::text AS table_name,
        fk.conname AS constraint_name,

@@ -25,6 +25,6 @@ WHERE con.contype = 'f'
         AND (((i.indkey::int2[])[0:cardinality(con.conkey) - 1] @> con.conkey
                AND (i.indkey::int2[])[0:cardinality(con.conkey) - 1] <@ con.conkey)
              OR (cardinality(con.conkey) > 1 AND i.indkey[0] = ANY (con.conkey)
-                 AND i.indkey[0] IS DISTINCT FROM (SELECT attnum FROM pg_attribute WHERE attrelid = con.conrelid AND attname = current_setting('workbench.tenant_column'))))
+                 AND i.indkey[0] IS DISTINCT FROM (SELECT attnum FROM pg_attribute WHERE attrelid = con.conrelid AND attname = (current_setting('workbench.tenant_columns')::jsonb ->> con.conrelid::text))))
   )
 ORDER BY 1, 2;

@@ -10,9 +10,10 @@ SELECT i.indrelid::regclass::text AS table_name,
        pg_get_indexdef(i.indexrelid) AS definition
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
-JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attname = current_setting('workbench.tenant_column')
+JOIN pg_attribute a ON a.attrelid = i.indrelid
+     AND a.attname = (current_setting('workbench.tenant_columns')::jsonb ->> i.indrelid::text)
 WHERE i.indisunique AND NOT i.indisprimary
-  AND i.indrelid = ANY (current_setting('workbench.tenant_tables')::oid[])
+  AND i.indrelid = ANY (current_setting('workbench.direct_tables')::oid[])
   AND NOT (a.attnum = ANY (i.indkey::int2[]))
   AND NOT EXISTS (
       SELECT 1 FROM pg_index pk

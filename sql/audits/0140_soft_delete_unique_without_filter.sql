@@ -3,10 +3,15 @@
 -- risks: RISK-MT-005
 -- kind: structural
 -- Without WHERE deleted_at IS NULL a soft-deleted row keeps its value taken: a deleted user's
--- address cannot be invited again. Uniques that contain the primary key are skipped.
+-- address cannot be invited again. Uniques that contain the primary key are skipped; per_tenant
+-- says whether the index includes the table's tenant column.
 SELECT i.indrelid::regclass::text AS table_name,
        ic.relname AS index_name,
-       pg_get_indexdef(i.indexrelid) AS definition
+       pg_get_indexdef(i.indexrelid) AS definition,
+       coalesce((SELECT a.attnum = ANY (i.indkey::int2[]) FROM pg_attribute a
+                 WHERE a.attrelid = i.indrelid
+                   AND a.attname = (current_setting('workbench.tenant_columns')::jsonb ->> i.indrelid::text)),
+                false) AS per_tenant
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid

@@ -47,7 +47,8 @@ class AuditReport:
             "database": self.database,
             "seconds": round(self.seconds, 3),
             "context": {"schemas": list(ctx.schemas), "tenant_column": ctx.tenant_column,
-                        "tenant_table": ctx.tenant_table, "tenant_tables": list(ctx.tenant_tables)},
+                        "tenant_table": ctx.tenant_table, "tenant_tables": list(ctx.tenant_tables),
+                        "tenant_model": ctx.tenant_model.to_dict()},
             "results": [r.to_dict() for r in self.results],
         }
 

@@ -72,6 +72,8 @@ def tenant_key(conn: psycopg.Connection, ctx: AuditContext) -> str | None:
     """The tenant table's single-column primary key (what tenant columns should hold)."""
     if not ctx.tenant_table:
         return None
+    if len(ctx.tenant_model.tenant_key) == 1:
+        return ctx.tenant_model.tenant_key[0]
     row = conn.execute(
         "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
         "AND a.attnum = i.indkey[0] WHERE i.indrelid = %s::regclass AND i.indisprimary "

@@ -13,7 +13,19 @@ from workbench.audit.migrations import MigrationsTarget
 from workbench.audit.model import SEVERITIES
 from workbench.audit.registry import registry
 from workbench.audit.render import FORMATS, as_markdown, as_table
-from workbench.cli._common import DatabaseOption, DsnOption, console, err_console, settings_from
+from workbench.cli._common import (
+    DatabaseOption,
+    DsnOption,
+    NoTenantOption,
+    SchemaOption,
+    TenancyOption,
+    TenantColumnOption,
+    TenantTableOption,
+    console,
+    err_console,
+    settings_from,
+    tenancy_from,
+)
 from workbench.errors import BadParameter
 
 group = typer.Typer(help="Integrity and tenant-isolation audit (read-only).",
@@ -21,9 +33,14 @@ group = typer.Typer(help="Integrity and tenant-isolation audit (read-only).",
 
 
 def _options(tenant_column: str | None, tenant_table: str | None,
-             schema: list[str] | None, migrations: MigrationsTarget | None) -> AuditOptions:
+             schema: list[str] | None, migrations: MigrationsTarget | None,
+             tenancy: Path | None, no_tenant: bool) -> AuditOptions:
+    if tenancy is not None and (tenant_column or tenant_table):
+        raise BadParameter("--tenancy FILE already names the tenant: drop --tenant-table/"
+                           "--tenant-column, or edit the file")
     return AuditOptions(tenant_column=tenant_column, tenant_table=tenant_table,
-                        schemas=tuple(schema or ()), migrations=migrations)
+                        schemas=tuple(schema or ()), migrations=migrations,
+                        tenancy=tenancy_from(tenancy), no_tenant=no_tenant)
 
 
 @group.callback()
@@ -39,12 +56,11 @@ def audit(
     check: Annotated[list[str] | None, typer.Option("--check", help="Run only this check.")] = None,
     kind: Annotated[list[str] | None, typer.Option(
         "--kind", help="structural and/or data (default both).")] = None,
-    tenant_column: Annotated[str | None, typer.Option(
-        "--tenant-column", help="Tenant column (default: detected, e.g. organization_id).")] = None,
-    tenant_table: Annotated[str | None, typer.Option(
-        "--tenant-table", help="Table tenant columns reference (default: detected).")] = None,
-    schema: Annotated[list[str] | None, typer.Option(
-        "--schema", help="Schema to audit (default: every non-system schema).")] = None,
+    tenant_column: TenantColumnOption = None,
+    tenant_table: TenantTableOption = None,
+    tenancy: TenancyOption = None,
+    no_tenant: NoTenantOption = False,
+    schema: SchemaOption = None,
     migrations: Annotated[Path | None, typer.Option(
         "--migrations", help="Also check this migrations folder: duplicate prefixes, and a "
         "fresh apply in a scratch database the workbench creates and drops.")] = None,
@@ -70,10 +86,15 @@ def audit(
             raise BadParameter(f"--migrations-prelude {script} is not a file")
     target = (MigrationsTarget(migrations, settings, tuple(prelude or ()))
               if migrations is not None else None)
-    options = _options(tenant_column, tenant_table, schema, target)
+    options = _options(tenant_column, tenant_table, schema, target, tenancy, no_tenant)
     with dbmod.connection(settings, name, autocommit=True,
                           options="-c default_transaction_read_only=on") as conn:
         report = run_audit(conn, options, checks=check, kinds=kind)
+    model = report.context.tenant_model
+    if not model.found() and not model.single_tenant:
+        err_console.print("no tenant model found: tenant checks had nothing to run on (see "
+                          "`workbench tenancy show`; --tenant-table/--tenancy FILE, or "
+                          "--no-tenant if the schema is single-tenant)")
     if fmt == "json":
         text = report.to_json()
         print(text)

@@ -13,5 +13,6 @@ class IsolationSoftDeleteUniques(AuditProbe):
     checks = ("soft_delete_unique_without_filter",)
 
     def keep(self, check_id: str, sample: dict[str, Any]) -> bool:
-        """Only per-tenant uniques (the global ones are RISK-MT-003's business)."""
-        return "organization_id" in str(sample.get("definition"))
+        """Only per-tenant uniques, i.e. those including the table's tenant column as the tenant
+        model names it (the global ones are RISK-MT-003's business)."""
+        return bool(sample.get("per_tenant"))

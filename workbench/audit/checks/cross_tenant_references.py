@@ -25,17 +25,17 @@ class CrossTenantReferences(PythonCheck):
     def find(self, conn: psycopg.Connection, ctx: AuditContext) -> Found:
         """Join child to parent along each key and compare the tenant columns."""
         tally = Tally(["table_name", "column_name", "references_table"])
-        tenants = set(ctx.tenant_oids)
-        col = sql.Identifier(ctx.tenant_column)
+        columns = {ctx.oids[t]: ctx.tenant_model.tenant_column(t)
+                   for t in ctx.tenant_model.direct()} if ctx.tenant_model.found() else {}
         for fk in foreign_keys(conn, ctx):
-            if fk.child_oid not in tenants or fk.parent_oid not in tenants:
-                continue
-            if fk.child_column == ctx.tenant_column:
+            child_col, parent_col = columns.get(fk.child_oid), columns.get(fk.parent_oid)
+            if child_col is None or parent_col is None or fk.child_column == child_col:
                 continue
             frm = sql.SQL("FROM {c} c JOIN {p} p ON p.{pc} = c.{cc} "
-                          "WHERE c.{t} IS DISTINCT FROM p.{t}").format(
+                          "WHERE c.{ct} IS DISTINCT FROM p.{pt}").format(
                 c=ident(fk.child), p=ident(fk.parent), pc=sql.Identifier(fk.parent_column),
-                cc=sql.Identifier(fk.child_column), t=col)
+                cc=sql.Identifier(fk.child_column), ct=sql.Identifier(child_col),
+                pt=sql.Identifier(parent_col))
             tally.count(
                 conn, (fk.child, fk.child_column, fk.parent),
                 sql.SQL("SELECT count(*) ") + frm,

@@ -27,8 +27,8 @@ class OrphanTenantIds(PythonCheck):
         key = tenant_key(conn, ctx)
         if not key or not ctx.tenant_table:
             return Found(0, tally.columns, [], "no tenant table with a single-column key found")
-        col = sql.Identifier(ctx.tenant_column)
         for table in ctx.tenant_tables:
+            col = sql.Identifier(ctx.tenant_column_of(table) or "")
             where = sql.SQL("t.{col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {tt} o "
                             "WHERE o.{key} = t.{col})").format(
                 col=col, tt=ident(ctx.tenant_table), key=sql.Identifier(key))
