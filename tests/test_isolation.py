@@ -191,3 +191,25 @@ def test_auth_uid_membership_schema(settings, scratch_db, connect, tight: bool):
     assert got[("docs", "insert", "tenant-a")] == "blocked"
     assert got[("comments", "insert", "tenant-a")] == ("blocked" if tight else "leaked")
     assert not [c for c in matrix.cells if c.outcome == "not-testable"]
+
+
+def test_cli_matrix_with_fail_on_leak_and_json(settings, scratch_db, connect, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    def run(target: str, *extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "workbench", "isolation", "--target", target,
+                               "--dsn", settings.server_conninfo(), *extra],
+                              capture_output=True, text=True, timeout=300)
+
+    leaky, tight = scratch_db("isocli"), scratch_db("isocli")
+    connect(leaky, autocommit=True).execute(SETTING_SCHEMA)
+    connect(tight, autocommit=True).execute(SETTING_SCHEMA + SETTING_TIGHT)
+    out = tmp_path / "matrix.json"
+    r = run(leaky, "--fail-on-leak", "--output", str(out))
+    assert r.returncode == 1, r.stderr
+    assert "8 of 24 attempts leaked across 1 table(s)" in " ".join(r.stdout.split())
+    saved = json.loads(out.read_text())
+    assert saved["settings"] == ["app.current_project"] and len(saved["cells"]) == 24
+    assert run(tight, "--fail-on-leak").returncode == 0
