@@ -213,3 +213,28 @@ def test_cli_matrix_with_fail_on_leak_and_json(settings, scratch_db, connect, tm
     saved = json.loads(out.read_text())
     assert saved["settings"] == ["app.current_project"] and len(saved["cells"]) == 24
     assert run(tight, "--fail-on-leak").returncode == 0
+
+
+def test_fixture_rows_satisfy_checks_tying_optional_columns(settings, scratch_db, connect):
+    # CHECKs on optional columns and "exactly one parent" (as in lago's plans and alerts), array
+    # and bytea columns: every table still gets its rows (no RLS here, so every attempt leaks)
+    name = scratch_db("isocheck")
+    connect(name, autocommit=True).execute("""
+        CREATE TYPE kind AS ENUM ('legacy', 'modern');
+        CREATE TABLE orgs (id uuid PRIMARY KEY DEFAULT gen_random_uuid());
+        CREATE TABLE plans (id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+                            org_id uuid NOT NULL REFERENCES orgs, kind kind NOT NULL,
+                            amount int, CHECK (kind <> 'legacy' OR amount IS NOT NULL));
+        CREATE TABLE wallets (id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+                              org_id uuid NOT NULL REFERENCES orgs);
+        CREATE TABLE alerts (id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+                             org_id uuid NOT NULL REFERENCES orgs,
+                             plan_id uuid REFERENCES plans, wallet_id uuid REFERENCES wallets,
+                             CHECK (num_nonnulls(plan_id, wallet_id) = 1));
+        CREATE TABLE blobs (id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+                            org_id uuid NOT NULL REFERENCES orgs,
+                            data bytea NOT NULL, ids uuid[] NOT NULL);
+    """)
+    matrix = run_isolation(settings, name)
+    assert {c.table for c in matrix.cells} == {"plans", "wallets", "alerts", "blobs"}
+    assert {c.outcome for c in matrix.cells} == {"leaked"}
