@@ -198,9 +198,10 @@ def _typed(value: Any, col: _Column) -> sql.Composable:
 def _where(table: _Table, row: dict[str, Any]) -> sql.Composable:
     """The condition naming exactly ``row``: its primary key, else the whole row."""
     if table.key:
-        return sql.SQL(" AND ").join(
+        parts: list[sql.Composable] = [
             sql.SQL("{} = {}").format(sql.Identifier(k), _typed(row[k], table.column(k)))  # type: ignore[arg-type]
-            for k in table.key)
+            for k in table.key]
+        return sql.SQL(" AND ").join(parts)
     return sql.SQL("to_jsonb({}) = {}::jsonb").format(
         sql.Identifier("t"), sql.Literal(json.dumps(row)))
 
@@ -312,8 +313,8 @@ class _Fixtures:
                 raise ValueError(f"parent {self.catalog[fk.parent].label} of {fk.name}: {why}")
             optional_used = optional_used or fk.nullable
             parent_row = self.rows[(fk.parent, label)]
-            for col, ref in zip(fk.columns, fk.ref_columns, strict=True):
-                values.setdefault(col, _typed(parent_row[ref], table.column(col)))  # type: ignore[arg-type]
+            for name, ref in zip(fk.columns, fk.ref_columns, strict=True):
+                values.setdefault(name, _typed(parent_row[ref], table.column(name)))  # type: ignore[arg-type]
         fk_columns = {c for fk in table.foreign_keys for c in fk.columns}
         for col in table.columns:
             if col.skip or col.name in values or col.has_default:
@@ -385,9 +386,9 @@ def _insert_source(fx: _Fixtures, table: _Table, name: str) -> dict[str, Any]:
         parent = fx.ctx.oids.get(hop.ref_table)
         parent_row = fx.rows.get((parent, "B")) if parent is not None else None
         if parent_row is not None:
-            for col, ref in zip(hop.columns, hop.ref_columns, strict=True):
-                source[col] = parent_row[ref]
-                keep.add(col)
+            for hop_col, ref in zip(hop.columns, hop.ref_columns, strict=True):
+                source[hop_col] = parent_row[ref]
+                keep.add(hop_col)
     for col in table.columns:  # unique values afresh (an empty one stays empty)
         fresh = col.name not in keep and source.get(col.name) is not None
         if col.unique and not col.skip and fresh:
