@@ -27,7 +27,7 @@ from workbench.cli._common import (
 )
 from workbench.errors import BadParameter
 from workbench.seed import SeedReport, seed_database
-from workbench.seed.safety import restore_keys
+from workbench.seed.safety import restore_keys, terminate_as_interrupt
 from workbench.settings import VARIANTS
 
 
@@ -108,10 +108,11 @@ def seed(
         with Progress(TextColumn("{task.description:<20}"), BarColumn(), MofNCompleteColumn(),
                       TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
                       console=console, transient=True) as bar:
-            report = seed_database(settings, name, profile, scale=scale, seed=seed_value,
-                                   workers=workers, mode=mode, anomalies=anomalies,
-                                   allow_destroy=allow_destroy, progress=_bar_progress(bar),
-                                   copy_format=copy_format)  # type: ignore[arg-type]
+            with terminate_as_interrupt():  # SIGTERM/SIGHUP restore the keys like Ctrl-C
+                report = seed_database(settings, name, profile, scale=scale, seed=seed_value,
+                                       workers=workers, mode=mode, anomalies=anomalies,
+                                       allow_destroy=allow_destroy, progress=_bar_progress(bar),
+                                       copy_format=copy_format)  # type: ignore[arg-type]
         console.print(_summary(report))
         stray = {t: n for t, n in report.default_partition_rows.items() if n}
         if stray:

@@ -2,7 +2,8 @@
 
 The seeder drops keys, indexes and foreign keys for the bulk load and records how to recreate
 each in ``_workbench.seed_deferred`` (:mod:`workbench.seed.runner`). Between that drop and the
-restore anything can happen: a generator error, Ctrl-C, a lost connection. Any of them now
+restore anything can happen: a generator error, Ctrl-C (or SIGTERM, SIGHUP: see
+:func:`terminate_as_interrupt`), a lost connection. Any of them now
 restores what was dropped before the exception leaves the command; if even that fails (the
 server went away), the one-line error says to run ``workbench seed --restore``, which is also
 the last resort after kill -9 (nothing runs then). ``--resume`` restores too, after loading.
@@ -10,6 +11,8 @@ the last resort after kill -9 (nothing runs then). ``--resume`` restores too, af
 
 from __future__ import annotations
 
+import signal
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -72,3 +75,26 @@ def restore_keys(settings: Settings, database: str, *, workers: int = 2,
     waiting = pending(settings, database)
     seconds = restore_deferred(settings, database, workers) if waiting else {}
     return waiting, seconds
+
+
+@contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """While seeding, SIGTERM and SIGHUP act like Ctrl-C (a CI job cancelled, a closed terminal).
+
+    Their default is to end the process at once, which would leave the keys dropped; as a
+    KeyboardInterrupt they go through :func:`restored_on_failure` like Ctrl-C does. Main thread
+    only (signal handlers cannot be set elsewhere); the previous handlers come back afterwards.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    previous = {s: signal.signal(s, interrupt) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
