@@ -110,7 +110,7 @@ def seed(
                       console=console, transient=True) as bar:
             with terminate_as_interrupt():  # SIGTERM/SIGHUP restore the keys like Ctrl-C
                 report = seed_database(settings, name, profile, scale=scale, seed=seed_value,
-                                       workers=workers, mode=mode, anomalies=anomalies,
+                                       workers=workers, mode=mode, anomalies=anomalies,  # type: ignore[arg-type]
                                        allow_destroy=allow_destroy, progress=_bar_progress(bar),
                                        copy_format=copy_format)  # type: ignore[arg-type]
         console.print(_summary(report))
