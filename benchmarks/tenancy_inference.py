@@ -6,7 +6,8 @@ multi-tenant schema (``sql/tenancy/synthetic_schema.sql``: seven in ten tables d
 policy through a SECURITY DEFINER helper, two indirect, one lookup) in a private database,
 checks the inferred model against what was built, then times, in the same run and connection:
 ``infer()`` (median of ``--repeats``), the structural audit, and as the standard comparison one
-plain catalog query (``SELECT count(*) FROM pg_attribute``), so a slow machine shows as such.
+plain catalog query (``SELECT count(*) FROM pg_attribute``), so a slow machine shows as such;
+the three slowest checks are named.
 Usage::
 
     .venv/bin/python benchmarks/tenancy_inference.py [--tables 142 1000] [--repeats 5] [--dsn ...]
@@ -66,9 +67,11 @@ def main() -> None:
                 report = run_audit(conn, kinds=["structural"])
                 audit = time.perf_counter() - t0
                 assert not [r.id for r in report.results if r.failed]
+            slowest = sorted(report.results, key=lambda r: -r.seconds)[:3]
             print(f"{n + 2:>7} {len(model.direct()):>7} {len(model.indirect()):>9} "
                   f"{len(model.global_tables()):>7} {inference:>8.3f} {audit:>8.3f} "
-                  f"{base * 1000:>18.2f}")
+                  f"{base * 1000:>18.2f}   slowest: "
+                  + ", ".join(f"{r.id} {r.seconds:.2f}" for r in slowest))
         finally:
             db.drop_database(settings, name)
 

@@ -31,9 +31,9 @@ def run_in_rollback(conn: psycopg.Connection, ddl: str, check: str,
 
 
 def keys(result: CheckResult) -> set[str]:
-    """The first output column of every sample row."""
+    """The first output column of every row."""
     assert not result.failed, result.error
-    return {str(next(iter(s.values()))) for s in result.samples}
+    return {str(next(iter(s.values()))) for s in result.rows}
 
 
 def fill(text: str, rand: str) -> str:

@@ -49,9 +49,9 @@ def test_save_then_audit_with_the_edited_file(dsn, tmp_path):
                   "--check", "rls_disabled_on_tenant_table")
     assert r.returncode == 0, r.stderr
     report = json.loads(r.stdout)
-    assert report["context"]["tenant_model"]["tables"]["public.currencies"]["column"] == "code"
+    assert report["tenant_model"]["tables"]["public.currencies"]["column"] == "code"
     [result] = report["results"]
-    assert [s["table_name"] for s in result["samples"]] == ["currencies"]
+    assert [f["row"]["table_name"] for f in result["findings"]] == ["currencies"]
 
 
 def test_no_tenant_runs_no_tenant_checks(dsn):
@@ -59,8 +59,8 @@ def test_no_tenant_runs_no_tenant_checks(dsn):
                   "--check", "policy_not_tenant_scoped")
     assert r.returncode == 0, r.stderr
     report = json.loads(r.stdout)
-    assert report["context"]["tenant_model"]["single_tenant"] is True
-    assert report["results"][0]["count"] == 0
+    assert report["tenant_model"]["single_tenant"] is True
+    assert report["results"][0]["status"] == "not-run"
 
 
 def test_bad_input_is_one_line(dsn, tmp_path):

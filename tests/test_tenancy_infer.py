@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from workbench.audit import run_audit
 from workbench.errors import BadParameter
 from workbench.paths import sql_dir
 from workbench.sqlfiles import run_script
@@ -46,12 +47,12 @@ def test_team_uuid_through_a_definer_helper(build):
         "tenant": ("public.teams", ("id",), "uuid"),
         "direct": {"public.bank_accounts": "team_id", "public.documents": "team_id",
                    "public.invoices": "owner_team", "public.projects": "team_id",
-                   "public.team_members": "team_id"},
+                   "public.team_members": "team_id", "public.wiki_pages": "team_id"},
         "indirect": {"public.comments": ["public.comments", "public.documents"]},
         "global": {"public.billing_accounts", "public.currencies"},
     }
     ctx = model.context
-    assert ctx.helper_functions == ("private.my_team_ids",)
+    assert ctx.helper_functions == ("private.is_team_member", "private.my_team_ids")
     assert (ctx.membership_table, ctx.membership_user_column, ctx.membership_tenant_column) == (
         "public.team_members", "user_id", "team_id")
     assert ctx.uses_auth_uid and ctx.settings == ()
@@ -74,7 +75,8 @@ def test_text_project_id_with_isolation_in_the_application(build):
 
 
 def test_bigint_account_id_through_a_membership_table(build):
-    model = infer(build("account_bigint"))
+    conn = build("account_bigint")
+    model = infer(conn)
     assert _shape(model) == {
         "tenant": ("public.accounts", ("id",), "bigint"),
         "direct": {t: "account_id" for t in (
@@ -84,10 +86,14 @@ def test_bigint_account_id_through_a_membership_table(build):
     }
     assert model.context.membership_table == "public.account_users"
     assert model.context.membership_user_column == "user_id"
+    # users seeing their own memberships is the membership table's scope; profiles are global
+    [result] = run_audit(conn, checks=["policy_not_tenant_scoped"]).results
+    assert result.status == "clean", result.rows
 
 
 def test_indirect_three_hops(build):
-    model = infer(build("indirect_three"))
+    conn = build("indirect_three")
+    model = infer(conn)
     assert _shape(model) == {
         "tenant": ("public.orgs", ("id",), "uuid"),
         "direct": {"public.members": "org_id", "public.projects": "org_id"},
@@ -101,6 +107,14 @@ def test_indirect_three_hops(build):
     assert model.context.settings == ("app.org_id",)
     hops = model.tables["public.cards"].path
     assert [h.columns for h in hops] == [("list_id",), ("board_id",), ("project_id",)]
+    # attachments point into tenant data by a nullable key: global, and said so
+    report = run_audit(conn, checks=["global_table_references_tenant_data",
+                                     "rls_disabled_on_tenant_table"])
+    by_id = {r.id: r for r in report.results}
+    assert [r["table_name"] for r in by_id["global_table_references_tenant_data"].rows] == [
+        "attachments"]
+    assert {r["table_name"]: r["tenancy"] for r in by_id["rls_disabled_on_tenant_table"].rows} \
+        == {"boards": "indirect", "cards": "indirect", "lists": "indirect"}
 
 
 def test_no_tenant_is_not_found_and_the_decoy_does_not_win(build):
@@ -120,6 +134,10 @@ def test_overrides_narrow_the_model(build):
     assert model.direct() == ("public.invoices",) and model.tenant_table is None
     with pytest.raises(BadParameter, match="no_such"):
         infer(conn, tenant_table="no_such")
+    with pytest.raises(BadParameter, match="pass --tenant-column too"):
+        infer(conn, tenant_table="invoices")  # nothing references it: which column is unknown
+    model = infer(conn, tenant_table="invoices", tenant_column="account_id")
+    assert model.tenant_table == "public.invoices" and model.direct() == ()
 
 
 def test_toml_round_trip_and_bad_files(build):
@@ -145,3 +163,31 @@ def test_setting_without_a_tenant_table(build):
         "global": {"public.plans"},
     }
     assert model.context.settings == ("app.current_tenant",)
+
+
+def test_tenant_checks_on_the_team_fixture(build):
+    """The policy checks name the policy and the function, on a schema keyed by team_id."""
+    conn = build("team_uuid")
+    report = run_audit(conn, checks=["policy_not_tenant_scoped", "policy_definer_function_unsafe",
+                                     "rls_disabled_on_tenant_table"])
+    by_id = {r.id: r for r in report.results}
+    assert by_id["rls_disabled_on_tenant_table"].count == 0
+    unscoped = by_id["policy_not_tenant_scoped"]
+    assert [(r["table_name"], r["policy_name"]) for r in unscoped.rows] == [
+        ("wiki_pages", "open_insert")]
+    unsafe = {(r["function_name"], r["problem"])
+              for r in by_id["policy_definer_function_unsafe"].rows}
+    helper = "private.is_team_member(uuid)"
+    assert unsafe == {(helper, "search_path not fixed (no SET search_path)"),
+                      (helper, "EXECUTE granted to PUBLIC")}
+
+
+def test_per_user_rows_make_the_user_the_tenant(build):
+    model = infer(build("per_user"))
+    assert _shape(model) == {
+        "tenant": ("auth.users", ("id",), "uuid"),
+        "direct": {"public.notes": "user_id", "public.profiles": "id", "public.todos": "user_id"},
+        "indirect": {},
+        "global": set(),
+    }
+    assert model.context.membership_table is None and model.context.uses_auth_uid

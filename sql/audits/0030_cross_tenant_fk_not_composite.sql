@@ -2,21 +2,23 @@
 -- severity: high
 -- risks: RISK-MT-002
 -- kind: structural
+-- requires: tenant-model
 -- A key on the id alone lets a child of one tenant point at a parent of another (an order of
 -- organization A on a customer of organization B). The reference is safe when the same child
 -- also has a composite key (tenant column, the key's columns) to the same parent, or a trigger
 -- that checks the tenant (named in the detail; its body is not read).
-WITH fk AS (
+WITH tenant_column AS (  -- the model's per-table tenant columns, parsed once
+    SELECT t.key::oid AS relid, t.value AS attname
+    FROM jsonb_each_text(current_setting('workbench.tenant_columns')::jsonb) AS t
+), fk AS (
     SELECT con.oid, con.conname, con.conrelid, con.confrelid, con.conkey, con.confkey,
            ca.attnum AS child_tenant, pa.attnum AS parent_tenant
     FROM pg_constraint con
-    JOIN pg_attribute ca ON ca.attrelid = con.conrelid
-         AND ca.attname = (current_setting('workbench.tenant_columns')::jsonb ->> con.conrelid::text)
-    JOIN pg_attribute pa ON pa.attrelid = con.confrelid
-         AND pa.attname = (current_setting('workbench.tenant_columns')::jsonb ->> con.confrelid::text)
+    JOIN tenant_column ct ON ct.relid = con.conrelid
+    JOIN tenant_column pt ON pt.relid = con.confrelid
+    JOIN pg_attribute ca ON ca.attrelid = con.conrelid AND ca.attname = ct.attname
+    JOIN pg_attribute pa ON pa.attrelid = con.confrelid AND pa.attname = pt.attname
     WHERE con.contype = 'f'
-      AND con.conrelid = ANY (current_setting('workbench.direct_tables')::oid[])
-      AND con.confrelid = ANY (current_setting('workbench.direct_tables')::oid[])
 )
 SELECT fk.conrelid::regclass::text AS table_name,
        fk.conname AS constraint_name,

@@ -1,4 +1,4 @@
--- Flag-like columns (is_*, has_*, *_enabled, *_flag) whose type is not boolean.
+-- Flag-like columns (is_*, has_*, *_enabled, *_flag: workbench/column_names.py) whose type is not boolean.
 -- severity: high
 -- risks: RISK-INTEGRITY-001
 -- kind: structural
@@ -13,6 +13,6 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
   AND a.attnum > 0 AND NOT a.attisdropped
   AND n.nspname = ANY (current_setting('workbench.audit_schemas')::text[])
-  AND (a.attname ~ '^(is|has|can|should)_' OR a.attname ~ '_(enabled|flag)$')
+  AND a.attname ~ current_setting('workbench.flag_names')
   AND a.atttypid <> 'boolean'::regtype
 ORDER BY 1, 2;

@@ -2,6 +2,7 @@
 -- severity: high
 -- risks: RISK-INT-002
 -- kind: structural
+-- requires: tenant-model
 -- Any role with table privileges reads and writes every tenant's rows there; isolation rests on
 -- every query of the application remembering its WHERE clause. Splinter's rls_disabled_in_public,
 -- restricted to tenant data: tables with a tenant column and tables reaching one through NOT NULL

@@ -1,4 +1,4 @@
--- Policies that call auth.uid(), auth.jwt() or current_setting() once per row.
+-- Policies that call auth.uid(), auth.jwt(), auth.role(), auth.email() or current_setting() per row.
 -- severity: medium
 -- risks: RISK-INT-002
 -- kind: structural
@@ -14,8 +14,8 @@ WITH p AS (
     WHERE n.nspname = ANY (current_setting('workbench.audit_schemas')::text[])
 ), counted AS (
     SELECT polrelid, polname,
-           (SELECT count(*) FROM regexp_matches(expr, '(auth\.(uid|jwt|role)|current_setting)\(', 'g')) AS calls,
-           (SELECT count(*) FROM regexp_matches(expr, 'SELECT \(*(auth\.(uid|jwt|role)|current_setting)\(', 'g')) AS wrapped
+           (SELECT count(*) FROM regexp_matches(expr, '(auth\.(uid|jwt|role|email)|current_setting)\(', 'g')) AS calls,
+           (SELECT count(*) FROM regexp_matches(expr, 'SELECT \(*(auth\.(uid|jwt|role|email)|current_setting)\(', 'g')) AS wrapped
     FROM p
 )
 SELECT polrelid::regclass::text AS table_name, polname AS policy_name, calls - wrapped AS bare_calls

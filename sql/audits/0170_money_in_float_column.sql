@@ -14,5 +14,5 @@ WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
   AND a.attnum > 0 AND NOT a.attisdropped
   AND n.nspname = ANY (current_setting('workbench.audit_schemas')::text[])
   AND a.atttypid IN ('real'::regtype, 'double precision'::regtype)
-  AND a.attname ~ '(price|cost|amount|total|balance|value|fee|tax|paid|revenue)'
+  AND a.attname ~ current_setting('workbench.money_names')
 ORDER BY 1, 2;

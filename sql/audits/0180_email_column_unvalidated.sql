@@ -14,7 +14,7 @@ JOIN pg_type t ON t.oid = a.atttypid
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
   AND a.attnum > 0 AND NOT a.attisdropped
   AND n.nspname = ANY (current_setting('workbench.audit_schemas')::text[])
-  AND (a.attname ~ '(^|_)e?mail$' OR a.attname ~ '^(from|to|cc|bcc|reply_to)_address$')
+  AND a.attname ~ current_setting('workbench.email_names')
   AND t.typcategory = 'S'
   AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conrelid = c.oid AND con.contype = 'c' AND a.attnum = ANY (con.conkey))
   AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.contypid = a.atttypid AND con.contype = 'c')

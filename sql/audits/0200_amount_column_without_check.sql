@@ -15,6 +15,6 @@ WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
   AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
   AND n.nspname = ANY (current_setting('workbench.audit_schemas')::text[])
   AND a.atttypid IN ('numeric'::regtype, 'integer'::regtype, 'bigint'::regtype, 'smallint'::regtype, 'real'::regtype, 'double precision'::regtype)
-  AND a.attname ~ '(price|cost|amount|subtotal|^total$|_total$|^quantity|^qty_)'
+  AND (a.attname ~ current_setting('workbench.money_names') OR a.attname ~ current_setting('workbench.quantity_names'))
   AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conrelid = c.oid AND con.contype = 'c' AND a.attnum = ANY (con.conkey))
 ORDER BY 1, 2;

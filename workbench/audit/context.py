@@ -11,8 +11,9 @@ read it from transaction-local settings, so each SQL check stays a plain, standa
   oid[] of the tables with their own tenant column, of those reaching it through NOT NULL foreign
   keys, and of both;
 * ``workbench.tenant_columns``: JSON object, table oid -> that table's tenant column (names
-  differ per table: read it as ``current_setting('workbench.tenant_columns')::jsonb ->>
-  c.oid::text``);
+  differ per table). Parse it once in a CTE, ``jsonb_each_text(current_setting(
+  'workbench.tenant_columns')::jsonb)``: a ``::jsonb ->>`` per row re-parses it every row
+  (0.4 s per check at 1,000 tables);
 * ``workbench.tenant_helpers``: text[] of the functions policies use to learn the caller's
   tenants; ``workbench.membership_table``: the table linking users to tenants, or '';
 * ``workbench.tenant_setting``: the setting the application puts the tenant in.

@@ -31,8 +31,8 @@ class AuditProbe(Probe):
             raise RuntimeError(f"audit checks failed: {', '.join(failed)}")
         evidence: dict[str, Any] = {}
         for r in report.results:
-            kept = [s for s in r.samples if self.keep(r.id, s)]
-            count = r.count if len(kept) == len(r.samples) else len(kept)
+            kept = [s for s in r.rows if self.keep(r.id, s)]
+            count = r.count if len(kept) == len(r.rows) else len(kept)
             evidence[r.id] = {"count": count, "samples": kept[:10]}
         path = ctx.path(f"{self.probe_id()}__{ctx.variant}.json")
         path.write_text(json.dumps(evidence, indent=2, default=str))

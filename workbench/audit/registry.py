@@ -8,6 +8,9 @@ check's header says the rest::
     -- severity: high
     -- risks: RISK-MT-001
     -- kind: structural
+    -- requires: tenant-model        (optional: not run, never clean, without a tenant model)
+    -- identity: table_name          (optional: the columns naming the object; default *_name)
+    -- condition: matters only if ... {owner}   (optional: the rows are ONE finding, see model)
     -- Further comment lines are the check's documentation.
 
 Its query returns one row per offending object; the count is the number of rows.
@@ -27,7 +30,8 @@ from workbench.errors import BadParameter, NotFound
 from workbench.paths import sql_dir
 
 Check = SqlCheck | PythonCheck
-_FIELD = re.compile(r"^--\s*(severity|risks|kind):\s*(.*)$")
+_FIELD = re.compile(r"^--\s*(severity|risks|kind|requires|identity|condition):\s*(.*)$")
+REQUIREMENTS = ("tenant-model",)
 
 
 def _parse_sql(path: Path) -> SqlCheck:
@@ -47,10 +51,17 @@ def _parse_sql(path: Path) -> SqlCheck:
     severity, kind = fields.get("severity", ""), fields.get("kind", "structural")
     if severity not in SEVERITIES or kind not in KINDS or not docs or not fields.get("risks"):
         raise BadParameter(f"{path.name}: header needs a title line, severity, risks and kind")
-    risks = tuple(r.strip() for r in fields["risks"].split(",") if r.strip())
+    if fields.get("requires", REQUIREMENTS[0]) not in REQUIREMENTS:
+        raise BadParameter(f"{path.name}: requires: must be one of {', '.join(REQUIREMENTS)}")
+    risks = _list(fields["risks"])
     info = CheckInfo(name, docs[0], severity, risks, kind, " ".join(d for d in docs[1:] if d),
-                     str(path), int(number))
+                     str(path), int(number), "requires" in fields,
+                     _list(fields.get("identity", "")), fields.get("condition", ""))
     return SqlCheck(info, text)
+
+
+def _list(text: str) -> tuple[str, ...]:
+    return tuple(x.strip() for x in text.split(",") if x.strip())
 
 
 @cache

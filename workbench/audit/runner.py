@@ -1,8 +1,11 @@
 """Running checks against one database and gating on the result.
 
 The audit only reads: the CLI opens its connection with ``default_transaction_read_only`` and
-each check runs in a savepoint that is always rolled back. A check that errors is reported as
-failed and counts against ``--fail-on`` like a finding (a broken check must not look clean).
+each check runs in a savepoint that is always rolled back. A check that errors, or a tenant
+check without a tenant model, is ``not-run`` and counts against ``--fail-on`` like a finding (a
+check that could not look must not look clean), unless ``--no-tenant`` declares the schema
+single-tenant. With a baseline (a previous JSON report) only findings whose fingerprints are
+new fail the gate.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from typing import Any
 import psycopg
 
 from workbench.audit.context import AuditContext, AuditOptions, detect
-from workbench.audit.model import KINDS, CheckResult, severity_rank
+from workbench.audit.facts import shared_settings
+from workbench.audit.model import KINDS, SINGLE_TENANT, CheckResult, severity_rank
 from workbench.audit.registry import select
 from workbench.errors import BadParameter
 
@@ -35,20 +39,30 @@ class AuditReport:
         return {r.id: r for r in self.results}
 
     def findings(self, min_severity: str = "info") -> list[CheckResult]:
-        """Results with a count (or an error) at or above ``min_severity``."""
+        """Results that found something or did not run (except by --no-tenant), at or above
+        ``min_severity``; with a baseline applied, only results with new rows or not run."""
         rank = severity_rank(min_severity)
-        return [r for r in self.results
-                if (r.count or r.failed) and severity_rank(r.severity) >= rank]
+        return [r for r in self.results if severity_rank(r.severity) >= rank
+                and ((r.status == "found" and r.new_count)
+                     or (r.status == "not-run" and r.why != SINGLE_TENANT))]
+
+    def apply_baseline(self, known: set[str]) -> None:
+        """Mark every row new or known by its fingerprint (see :func:`baseline_fingerprints`)."""
+        for r in self.results:
+            r.new = [fp not in known for fp in r.fingerprints]
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
+        """JSON-ready form: every row of every check, fingerprints, statuses, the tenant model."""
         ctx = self.context
+        statuses = {s: sum(r.status == s for r in self.results)
+                    for s in ("found", "clean", "not-run")}
         return {
             "database": self.database,
             "seconds": round(self.seconds, 3),
+            "tenant_model": _tenant_model(ctx),
             "context": {"schemas": list(ctx.schemas), "tenant_column": ctx.tenant_column,
-                        "tenant_table": ctx.tenant_table, "tenant_tables": list(ctx.tenant_tables),
-                        "tenant_model": ctx.tenant_model.to_dict()},
+                        "tenant_table": ctx.tenant_table, "tenant_tables": list(ctx.tenant_tables)},
+            "summary": statuses,
             "results": [r.to_dict() for r in self.results],
         }
 
@@ -78,8 +92,9 @@ def run_audit(
     if ctx.migrations is None and any(c.info().kind == "migrations" for c in chosen):
         raise BadParameter("the migration checks need a folder: pass --migrations PATH")
     report = AuditReport(conn.info.dbname, ctx)
+    facts = shared_settings(conn)
     for check in chosen:
-        report.results.append(check.run(conn, ctx))
+        report.results.append(check.run(conn, ctx, facts))
     report.seconds = time.perf_counter() - started
     return report
 
@@ -87,3 +102,21 @@ def run_audit(
 def gate(report: AuditReport, fail_on: str | None) -> list[CheckResult]:
     """The results that fail the gate (empty when ``fail_on`` is None)."""
     return report.findings(fail_on) if fail_on else []
+
+
+def baseline_fingerprints(text: str, source: str) -> set[str]:
+    """The fingerprints of every finding in a previous ``--format json`` report."""
+    try:
+        data = json.loads(text)
+        return {f["fingerprint"] for r in data["results"] for f in r["findings"]}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise BadParameter(f"--baseline {source} is not a workbench audit JSON report "
+                           f"({exc.__class__.__name__}: {exc}); write one with "
+                           "`workbench audit --format json --output FILE`") from exc
+
+
+def _tenant_model(ctx: AuditContext) -> dict[str, Any]:
+    """The model the tenant checks ran under: a line, its data, and the TOML --tenancy reads."""
+    model = ctx.tenant_model
+    return {"description": ctx.describe(), "found": model.found(), **model.to_dict(),
+            "toml": model.to_toml()}

@@ -1,7 +1,8 @@
 """Catalog walks shared by the Python data checks: which tables, columns and keys to look at.
 
 Data checks read the data of tables they discover here, so no table name is assumed; the name
-patterns below are the only convention they rely on (and the SQL checks use the same ones).
+patterns of :mod:`workbench.column_names` are the only convention they rely on (shared with the
+SQL checks).
 """
 
 from __future__ import annotations
@@ -14,9 +15,8 @@ from psycopg import sql
 
 from workbench.audit.base import Found
 from workbench.audit.context import AuditContext
+from workbench.sqlfiles import read_sql
 
-EMAIL_NAMES = r"((^|_)e?mail$|^(from|to|cc|bcc|reply_to)_address$)"
-MONEY_NAMES = r"(price|cost|amount|subtotal|^total$|_total$|balance)"
 SAMPLES_PER_TARGET = 3
 
 
@@ -36,35 +36,22 @@ class ForeignKey:
 def columns_like(conn: psycopg.Connection, ctx: AuditContext, pattern: str,
                  types: tuple[str, ...] | None = None) -> list[tuple[str, str, str]]:
     """(table, column, type) of ordinary columns whose name matches ``pattern``."""
-    rows = conn.execute(
-        "SELECT c.oid::regclass::text, a.attname, format_type(a.atttypid, a.atttypmod), "
-        "t.typcategory FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
-        "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid "
-        "WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnum > 0 "
-        "AND NOT a.attisdropped AND n.nspname = ANY(%s) AND a.attname ~ %s ORDER BY 1, 2",
-        (list(ctx.schemas), pattern)).fetchall()
+    rows = conn.execute(read_sql("catalog/columns_like.sql"),  # type: ignore[arg-type]
+                        {"schemas": list(ctx.schemas), "pattern": pattern}).fetchall()
     return [(t, c, typ) for t, c, typ, cat in rows if types is None or cat in types]
 
 
 def has_column(conn: psycopg.Connection, table: str, column: str) -> bool:
     """Whether ``table`` (a regclass text) has ``column``."""
-    row = conn.execute("SELECT 1 FROM pg_attribute WHERE attrelid = %s::regclass AND attname = %s "
-                       "AND NOT attisdropped", (table, column)).fetchone()
+    row = conn.execute(read_sql("catalog/has_column.sql"),  # type: ignore[arg-type]
+                       {"table": table, "column": column}).fetchone()
     return row is not None
 
 
 def foreign_keys(conn: psycopg.Connection, ctx: AuditContext) -> list[ForeignKey]:
     """Every single-column foreign key whose child is in the audited schemas."""
-    rows = conn.execute(
-        "SELECT con.conname, con.conrelid::regclass::text, ca.attname, "
-        "con.confrelid::regclass::text, pa.attname, con.conrelid::int8, con.confrelid::int8 "
-        "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid "
-        "JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "JOIN pg_attribute ca ON ca.attrelid = con.conrelid AND ca.attnum = con.conkey[1] "
-        "JOIN pg_attribute pa ON pa.attrelid = con.confrelid AND pa.attnum = con.confkey[1] "
-        "WHERE con.contype = 'f' AND cardinality(con.conkey) = 1 AND con.conparentid = 0 "
-        "AND n.nspname = ANY(%s) "
-        "ORDER BY 2, 1", (list(ctx.schemas),)).fetchall()
+    rows = conn.execute(read_sql("catalog/single_column_foreign_keys.sql"),  # type: ignore[arg-type]
+                        {"schemas": list(ctx.schemas)}).fetchall()
     return [ForeignKey(*r) for r in rows]
 
 
@@ -74,10 +61,8 @@ def tenant_key(conn: psycopg.Connection, ctx: AuditContext) -> str | None:
         return None
     if len(ctx.tenant_model.tenant_key) == 1:
         return ctx.tenant_model.tenant_key[0]
-    row = conn.execute(
-        "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
-        "AND a.attnum = i.indkey[0] WHERE i.indrelid = %s::regclass AND i.indisprimary "
-        "AND i.indnatts = 1", (ctx.tenant_table,)).fetchone()
+    row = conn.execute(read_sql("catalog/single_column_primary_key.sql"),  # type: ignore[arg-type]
+                       {"table": ctx.tenant_table}).fetchone()
     return str(row[0]) if row else None
 
 

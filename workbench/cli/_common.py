@@ -56,7 +56,8 @@ NoTenantOption = Annotated[
     bool,
     typer.Option(
         "--no-tenant",
-        help="The schema is single-tenant: tenant checks do not apply (and do not fail the gate).",
+        help="The schema is single-tenant: tenant checks do not apply (without it, tenant "
+        "checks that find no tenant model fail --fail-on).",
     ),
 ]
 TenantTableOption = Annotated[

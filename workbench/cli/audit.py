@@ -1,4 +1,8 @@
-"""``workbench audit``: integrity and tenant-isolation checks on any PostgreSQL database."""
+"""``workbench audit``: integrity and tenant-isolation checks on any PostgreSQL database.
+
+Exit codes: 0 the gate passed (or no ``--fail-on``), 1 the gate failed, 2 bad usage or no
+connection (one line on stderr).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,8 @@ from workbench.audit import AuditOptions, gate, run_audit
 from workbench.audit.migrations import MigrationsTarget
 from workbench.audit.model import SEVERITIES
 from workbench.audit.registry import registry
-from workbench.audit.render import FORMATS, as_markdown, as_table
+from workbench.audit.render import FORMATS, as_markdown, as_sarif, as_table
+from workbench.audit.runner import baseline_fingerprints
 from workbench.cli._common import (
     DatabaseOption,
     DsnOption,
@@ -50,16 +55,21 @@ def audit(
     database: DatabaseOption = None,
     variant: Annotated[str | None, typer.Option(
         "--variant", help="Audit the workbench's own baseline/remediated database.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, json or markdown.")] = "table",
+    fmt: Annotated[str, typer.Option(
+        "--format", help="table, json (every row), markdown (a PR comment) or sarif.")] = "table",
     fail_on: Annotated[str | None, typer.Option(
-        "--fail-on", help="Exit 1 when a finding has this severity or worse.")] = None,
+        "--fail-on", help="Exit 1 when a finding (or a check that could not run) has this "
+        "severity or worse.")] = None,
+    baseline: Annotated[Path | None, typer.Option(
+        "--baseline", help="A previous --format json report: its findings are accepted, only "
+        "new ones fail the gate.")] = None,
+    no_tenant: NoTenantOption = False,
     check: Annotated[list[str] | None, typer.Option("--check", help="Run only this check.")] = None,
     kind: Annotated[list[str] | None, typer.Option(
         "--kind", help="structural and/or data (default both).")] = None,
     tenant_column: TenantColumnOption = None,
     tenant_table: TenantTableOption = None,
     tenancy: TenancyOption = None,
-    no_tenant: NoTenantOption = False,
     schema: SchemaOption = None,
     migrations: Annotated[Path | None, typer.Option(
         "--migrations", help="Also check this migrations folder: duplicate prefixes, and a "
@@ -77,6 +87,11 @@ def audit(
         raise BadParameter(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if fail_on is not None and fail_on not in SEVERITIES:
         raise BadParameter(f"--fail-on must be one of {', '.join(SEVERITIES)}, not {fail_on!r}")
+    if baseline is not None and not baseline.is_file():
+        raise BadParameter(f"--baseline {baseline} is not a file: pass a previous "
+                           "`workbench audit --format json --output FILE`")
+    known = (baseline_fingerprints(baseline.read_text(), str(baseline))
+             if baseline is not None else None)
     settings = settings_from(dsn, database)
     name = settings.database_for(variant) if variant else None
     if prelude and migrations is None:
@@ -92,11 +107,13 @@ def audit(
         report = run_audit(conn, options, checks=check, kinds=kind)
     model = report.context.tenant_model
     if not model.found() and not model.single_tenant:
-        err_console.print("no tenant model found: tenant checks had nothing to run on (see "
+        err_console.print("no tenant model found: tenant checks did not run (see "
                           "`workbench tenancy show`; --tenant-table/--tenancy FILE, or "
                           "--no-tenant if the schema is single-tenant)")
-    if fmt == "json":
-        text = report.to_json()
+    if known is not None:
+        report.apply_baseline(known)
+    if fmt in ("json", "sarif"):
+        text = report.to_json() if fmt == "json" else as_sarif(report)
         print(text)
     elif fmt == "markdown":
         text = as_markdown(report)
@@ -109,8 +126,11 @@ def audit(
         output.write_text(text)
     failing = gate(report, fail_on)
     if failing:
-        err_console.print(f"{len(failing)} check(s) at or above {fail_on}: "
-                          + ", ".join(r.id for r in failing))
+        new = " new" if known is not None else ""
+        err_console.print(f"{len(failing)} check(s) with{new} findings or not run, at or above "
+                          f"{fail_on}: " + ", ".join(
+                              r.id + (f" (not run: {r.why})" if r.status == "not-run" else "")
+                              for r in failing))
         # SystemExit, not typer.Exit: the app runs with standalone_mode=False, where click turns
         # Exit into a return value that workbench.cli.main drops (the gate would exit 0).
         raise SystemExit(1)

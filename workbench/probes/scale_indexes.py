@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from psycopg.rows import dict_row
-
+from workbench.audit.runner import run_audit
 from workbench.probes.base import Observation, ProbeContext
 from workbench.probes.scale_base import ScaleProbe, has_index_leading, plan_paths, table_indexes
-from workbench.sqlfiles import read_sql
 
 
 class ScaleCompositeListIndexes(ScaleProbe):
@@ -70,10 +68,12 @@ class ScaleForeignKeyIndexes(ScaleProbe):
     risks: ClassVar[tuple[str, ...]] = ("RISK-OPS-005",)
 
     def observe(self, ctx: ProbeContext) -> Observation:
-        """Present when at least one foreign key lacks a supporting index."""
-        with ctx.conn.cursor(row_factory=dict_row) as cur:
-            rows = cur.execute(read_sql("explain/unindexed_foreign_keys.sql")).fetchall()  # type: ignore[arg-type]
-        listed = [f"{r['child']}({r['columns']}) -> {r['parent']}" for r in rows]
+        """Present when the audit's fk_without_index finds a key without a supporting index."""
+        result = run_audit(ctx.conn, checks=["fk_without_index"]).results[0]
+        if result.failed:
+            raise RuntimeError(f"audit check fk_without_index failed: {result.error}")
+        rows = result.rows  # the one definition of a supporting index: sql/audits/0040
+        listed = [f"{r['table_name']}({r['columns']}) -> {r['references_table']}" for r in rows]
         evidence = {"unindexed_foreign_keys": listed, **self.plan_evidence(ctx, "RISK-OPS-005")}
         reason = (f"{len(rows)} foreign keys without a supporting index: {'; '.join(listed)}"
                   if rows else "every foreign key has an index that starts with its columns")

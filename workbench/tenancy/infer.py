@@ -225,8 +225,12 @@ class Inference:
                                  if q in ("", short, table) and c != tenant_col
                                  and c in self.catalog.tables[table].columns), None)
             if user_col is None:
-                user_col = self.user_keys.get(table)
-            if user_col:
+                # unread by any policy: only a junction of user and tenant (one row per pair)
+                candidate = self.user_keys.get(table)
+                if candidate and any({candidate, tenant_col} <= set(k) for k in
+                                     self.catalog.tables[table].unique_keys):
+                    user_col = candidate
+            if user_col and user_col != tenant_col:  # per-user tenancy has no membership table
                 out.append((table, user_col, tenant_col))
         return out
 
@@ -255,8 +259,11 @@ class Inference:
                  len(cascading))
 
     def _demote_principals(self, cands: list[Candidate]) -> None:
-        """The user side of another candidate's membership is the caller, not the tenant."""
-        users = {fk.parent for c in cands if c.membership for fk in self.catalog.foreign_keys
+        """The user side of another candidate's membership is the caller, not the tenant (when
+        that candidate's policies say so)."""
+        users = {fk.parent for c in cands
+                 if c.membership and any(e.kind == "policy" for e in c.evidence)
+                 for fk in self.catalog.foreign_keys
                  if fk.child == c.membership[0] and fk.columns == (c.membership[1],)}
         for c in cands:
             if c.table in users:

@@ -3,7 +3,9 @@
 A policy scopes a direct table when it reads the table's tenant column AND something that knows
 the caller's tenant (a setting, the caller's identity, a helper function, the membership or
 tenant table). On an indirect table it must also go through its path: read the first hop's
-column and one of the tables the path passes. ``USING (true)`` never scopes. A permissive policy
+column and one of the tables the path passes. On the membership table, comparing its user
+column with the caller is its scope (users see their own memberships). ``USING (true)`` never
+scopes. A permissive policy
 that does not scope is harmless only when a scoped RESTRICTIVE policy covers the same command
 (policies of one kind are OR-ed, restrictive ones AND-ed onto them).
 
@@ -63,6 +65,8 @@ class PolicyReader:
             if is_always_true(expr):
                 return False, f"{clause} (true) lets every tenant's rows through"
             reading = self.reader.read(expr, policy.table)
+            if self._own_memberships(policy.table, reading):
+                continue
             if tenancy.kind == "direct":
                 column = tenancy.column or ""
                 if column not in reading.columns:
@@ -76,6 +80,12 @@ class PolicyReader:
             if not self.knows_tenant(reading):
                 return False, f"{clause} compares with nothing that knows the caller's tenant"
         return True, "scoped"
+
+    def _own_memberships(self, table: str, reading: Reading) -> bool:
+        """On the membership table, "my own rows" (user column = the caller) is its scope."""
+        ctx = self.model.context
+        return (table == ctx.membership_table and reading.caller
+                and ctx.membership_user_column in reading.columns)
 
     def scopes(self) -> list[PolicyScope]:
         """Every policy of a tenant table; permissive unscoped ones excused by a scoped

@@ -21,6 +21,7 @@ class CrossTenantReferences(PythonCheck):
     severity = "critical"
     risks = ("RISK-MT-002",)
     order = 5020
+    requires_tenant_model = True
 
     def find(self, conn: psycopg.Connection, ctx: AuditContext) -> Found:
         """Join child to parent along each key and compare the tenant columns."""

@@ -7,7 +7,8 @@ from psycopg import sql
 
 from workbench.audit.base import Found, PythonCheck
 from workbench.audit.context import AuditContext
-from workbench.audit.targets import EMAIL_NAMES, SAMPLES_PER_TARGET, Tally, columns_like, ident
+from workbench.audit.targets import SAMPLES_PER_TARGET, Tally, columns_like, ident
+from workbench.column_names import EMAIL_NAMES
 
 PLAUSIBLE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 

@@ -20,13 +20,15 @@ class OrphanTenantIds(PythonCheck):
     severity = "high"
     risks = ("RISK-MT-001",)
     order = 5010
+    requires_tenant_model = True
 
     def find(self, conn: psycopg.Connection, ctx: AuditContext) -> Found:
         """Anti-join every tenant table against the tenant table's key."""
         tally = Tally(["table_name"])
         key = tenant_key(conn, ctx)
         if not key or not ctx.tenant_table:
-            return Found(0, tally.columns, [], "no tenant table with a single-column key found")
+            return Found(0, tally.columns, [], not_run="the tenant model names no tenant table "
+                         "with a single-column key to check tenant ids against")
         for table in ctx.tenant_tables:
             col = sql.Identifier(ctx.tenant_column_of(table) or "")
             where = sql.SQL("t.{col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {tt} o "

@@ -25,6 +25,7 @@ class PolicyDefinerFunctionUnsafe(PythonCheck):
     risks = ("RISK-INT-002",)
     kind = "structural"
     order = 250
+    requires_tenant_model = True
 
     def find(self, conn: psycopg.Connection, ctx: AuditContext) -> Found:
         """Every definer function policies reach, once per problem, naming the policies."""

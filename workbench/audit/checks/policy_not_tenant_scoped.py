@@ -23,12 +23,11 @@ class PolicyNotTenantScoped(PythonCheck):
     risks = ("RISK-INT-002", "RISK-MT-002")
     kind = "structural"
     order = 240
+    requires_tenant_model = True
 
     def find(self, conn: psycopg.Connection, ctx: AuditContext) -> Found:
         """Judge every policy of every direct and indirect table."""
         columns = ["table_name", "policy_name", "command", "tenancy", "why"]
-        if not ctx.tenant_model.found():
-            return Found(0, columns, [], "no tenant model: nothing to judge")
         reader = PolicyReader(ctx.read_catalog(conn), ctx.tenant_model)
         rows = []
         for s in reader.scopes():
