@@ -34,6 +34,7 @@ from workbench.errors import BadParameter
 from workbench.tenancy.catalog import (
     Catalog,
     ForeignKey,
+    Function,
     Policy,
     audited_schemas,
     read_catalog,
@@ -322,18 +323,18 @@ class Inference:
                            if not s.startswith("request.jwt")})
         member = cand.membership[0] if cand.membership else None
         helpers = sorted({f.name for r in readings for f in r.functions
-                          if self._is_helper(f.body, cand.table, member)})
+                          if self._is_helper(f, cand.table, member)})
         user_col = cand.membership[1] if cand.membership else None
         tenant_col = cand.membership[2] if cand.membership else None
         return TenantContext(tuple(settings), any(r.caller for r in readings), tuple(helpers),
                              member, user_col, tenant_col)
 
-    def _is_helper(self, body: str, tenant: str, member: str | None) -> bool:
+    def _is_helper(self, function: Function, tenant: str, member: str | None) -> bool:
         """A function that reads the tenant or membership table, or a tenant setting.
 
         ``auth.uid()`` itself (the caller's identity, read from the JWT settings) is not one.
         """
-        inner = self.reader.body(body)
+        inner = self.reader.body(function)
         own_settings = {s for s in inner.settings if not s.startswith("request.jwt")}
         return bool(own_settings) or bool(inner.relations & {tenant, member})
 
