@@ -56,7 +56,7 @@ def test_team_uuid_through_a_definer_helper(build):
     assert (ctx.membership_table, ctx.membership_user_column, ctx.membership_tenant_column) == (
         "public.team_members", "user_id", "team_id")
     assert ctx.uses_auth_uid and ctx.settings == ()
-    assert {"policy", "membership"} <= {e.kind for e in model.evidence}
+    assert {"policy", "membership", "helper"} <= {e.kind for e in model.evidence}
 
 
 def test_text_project_id_with_isolation_in_the_application(build):
