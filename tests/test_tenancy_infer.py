@@ -56,11 +56,12 @@ def test_team_uuid_through_a_definer_helper(build):
     assert (ctx.membership_table, ctx.membership_user_column, ctx.membership_tenant_column) == (
         "public.team_members", "user_id", "team_id")
     assert ctx.uses_auth_uid and ctx.settings == ()
-    assert {"policy", "membership"} <= {e.kind for e in model.evidence}
+    assert {"policy", "membership", "helper"} <= {e.kind for e in model.evidence}
 
 
 def test_text_project_id_with_isolation_in_the_application(build):
-    model = infer(build("project_text"))
+    conn = build("project_text")
+    model = infer(conn)
     assert _shape(model) == {
         "tenant": ("public.projects", ("id",), "text"),
         "direct": {t: "project_id" for t in (
@@ -72,6 +73,11 @@ def test_text_project_id_with_isolation_in_the_application(build):
     }
     assert model.context.membership_table is None and not model.context.uses_auth_uid
     assert "policy" not in {e.kind for e in model.evidence}  # found without a single policy
+    # the case: every tenant table has RLS off, and the audit says so (not "clean")
+    [rls] = run_audit(conn, checks=["rls_disabled_on_tenant_table"]).results
+    assert {r["table_name"] for r in rls.rows} == {
+        "api_keys", "audit_logs", "datasets", "observations", "scores", "traces",
+        "dataset_items"}
 
 
 def test_bigint_account_id_through_a_membership_table(build):

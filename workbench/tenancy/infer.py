@@ -34,6 +34,7 @@ from workbench.errors import BadParameter
 from workbench.tenancy.catalog import (
     Catalog,
     ForeignKey,
+    Function,
     Policy,
     audited_schemas,
     read_catalog,
@@ -42,8 +43,8 @@ from workbench.tenancy.expressions import Reader, Reading
 from workbench.tenancy.model import Evidence, Hop, TableTenancy, TenantContext, TenantModel
 
 # Weights of each kind of evidence and the floor a candidate must reach (see the module doc).
-WEIGHTS = {"fk": 0.5, "carried": 0.25, "policy": 3.0, "membership": 3.0, "composite_fk": 1.0,
-           "scoped_unique": 1.0, "denormalized": 0.5, "cascade": 0.25}
+WEIGHTS = {"fk": 0.5, "carried": 0.25, "policy": 3.0, "membership": 3.0, "helper": 1.0,
+           "composite_fk": 1.0, "scoped_unique": 1.0, "denormalized": 0.5, "cascade": 0.25}
 FLOOR = 1.5
 SHAPES = ("policy", "membership", "composite_fk", "scoped_unique", "denormalized")
 
@@ -211,6 +212,12 @@ class Inference:
             table, user_col, tenant_col = cand.membership
             cand.add("membership", f"{table} links the caller ({user_col}) to the tenant "
                      f"({tenant_col})")
+            reads = {cand.table, table}
+            helpers = sorted({f"{f.name}{' (SECURITY DEFINER)' if f.security_definer else ''}"
+                              for r in cand.policy_readings for f in r.functions
+                              if self.reader.body(f).relations & reads})
+            cand.add("helper", "policies learn the caller's tenants through "
+                     + _list(helpers) + f", whose body reads {table}", min(len(helpers), 2))
 
     def _memberships(self, cand: Candidate, reading: Reading | None) -> list[tuple[str, str, str]]:
         """Direct tables that link a user to the candidate: read by ``reading`` (or any)."""
@@ -322,18 +329,18 @@ class Inference:
                            if not s.startswith("request.jwt")})
         member = cand.membership[0] if cand.membership else None
         helpers = sorted({f.name for r in readings for f in r.functions
-                          if self._is_helper(f.body, cand.table, member)})
+                          if self._is_helper(f, cand.table, member)})
         user_col = cand.membership[1] if cand.membership else None
         tenant_col = cand.membership[2] if cand.membership else None
         return TenantContext(tuple(settings), any(r.caller for r in readings), tuple(helpers),
                              member, user_col, tenant_col)
 
-    def _is_helper(self, body: str, tenant: str, member: str | None) -> bool:
+    def _is_helper(self, function: Function, tenant: str, member: str | None) -> bool:
         """A function that reads the tenant or membership table, or a tenant setting.
 
         ``auth.uid()`` itself (the caller's identity, read from the JWT settings) is not one.
         """
-        inner = self.reader.body(body)
+        inner = self.reader.body(function)
         own_settings = {s for s in inner.settings if not s.startswith("request.jwt")}
         return bool(own_settings) or bool(inner.relations & {tenant, member})
 
