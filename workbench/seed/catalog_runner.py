@@ -42,6 +42,7 @@ from workbench.seed.profile import Profile
 from workbench.seed.runner import (
     SESSION,
     Progress,
+    SeedFailed,
     SeedReport,
     TableStats,
     _defer,
@@ -115,7 +116,8 @@ def load_builds(conninfo: str, plan: Plan, prof: Profile, seed: int,
             if tenant not in outside:
                 outside[tenant] = read_outside(conn, plan, tenant=tenant)
                 conn.commit()
-            build = Build(plan, seed, index, weight, cal, outside[tenant], max_rows)
+            build = Build(plan, seed, index, weight, cal, outside[tenant], max_rows,
+                          prof.tenants)
             with conn.transaction():
                 stats = write_build(conn, build, report, use_binary=use_binary)
                 conn.execute("INSERT INTO _workbench.seed_tenants (tenant, rows) VALUES (%s, %s)",
@@ -170,6 +172,42 @@ def _move_sequences(conn: psycopg.Connection, plan: Plan) -> None:
                          .format(sql.Identifier(col), qualified(name)), (seq,))
 
 
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:300]
+
+
+def _restore(settings: Settings, database: str, workers: int) -> dict[str, float]:
+    """The runner's restore, its failure as one line saying what to do."""
+    try:
+        return restore_deferred(settings, database, workers)
+    except psycopg.Error as exc:
+        raise SeedFailed(
+            f"restoring the keys and indexes of {database!r} failed ({_one_line(exc)}); "
+            "`workbench seed --replace` empties the seeded tables and restores them") from None
+
+
+def _recover(settings: Settings, database: str, mode: str, schemas: tuple[str, ...]) -> None:
+    """Keys and indexes an interrupted seed left dropped come back before anything is planned
+    (the plan must see the whole schema). ``--replace`` empties the seeded tables first."""
+    with db.connection(settings, database, autocommit=True) as conn:
+        table = conn.execute("SELECT to_regclass('_workbench.seed_deferred')").fetchone()
+        if not table or table[0] is None or not conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM _workbench.seed_deferred)").fetchone()[0]:  # type: ignore[index]
+            return
+        if mode == "refuse":
+            raise UnsafeOperation(
+                f"database {database!r} has keys and indexes an interrupted seed dropped: pass "
+                "--resume to finish that seed or --replace to start again")
+        if mode == "replace":
+            catalog = SchemaCatalog.read(conn, schemas)
+            kept = reference_tables(conn, catalog)
+            made = [t for t in catalog.tables if t not in kept]
+            if made:
+                conn.execute(sql.SQL("TRUNCATE {}").format(
+                    sql.SQL(", ").join(qualified(t) for t in made)))
+    _restore(settings, database, 2)
+
+
 def seed_catalog(settings: Settings, database: str, prof: Profile, *, seed: int = 0,
                  workers: int = 2, mode: str = "refuse", allow_destroy: bool = False,
                  progress: Progress | None = None, copy_format: str = "binary",
@@ -178,6 +216,7 @@ def seed_catalog(settings: Settings, database: str, prof: Profile, *, seed: int 
     """Seed ``database`` from its catalog with ``prof`` (already scaled); see the docstring."""
     db.require_destroyable(settings, database, allow_destroy=allow_destroy, action="seed")
     started = time.perf_counter()
+    _recover(settings, database, mode, schemas)
     report = CatalogSeedReport(database, prof.name, prof.scale, seed, workers, mode, copy_format)
     phase = time.perf_counter()
     with db.connection(settings, database, autocommit=True) as conn:
@@ -210,9 +249,14 @@ def seed_catalog(settings: Settings, database: str, prof: Profile, *, seed: int 
                                                 {"use_binary": use_binary}),
                     todo, workers, report, progress, {})
         report.phases["load"] = time.perf_counter() - phase
-    finally:
-        for step, secs in restore_deferred(settings, database, max(workers, 1)).items():
-            report.phases[step] = secs
+    except BaseException:
+        try:  # put the keys back; the load's own error is the one to report
+            restore_deferred(settings, database, max(workers, 1))
+        except psycopg.Error:
+            pass
+        raise
+    for step, secs in _restore(settings, database, max(workers, 1)).items():
+        report.phases[step] = secs
     with db.connection(settings, database, autocommit=True) as conn:
         _move_sequences(conn, plan)
         phase = time.perf_counter()
