@@ -150,6 +150,7 @@ class Build:
                     pl.int_range(pl.len(), dtype=pl.Int64).alias("__row"))
             self.rows[name] = TableRows(frame, np.ones(frame.height, dtype=bool), parent_of)
             later = {c for t, f in deferred if t is tp for c in f.fk.columns}
+            self.key_checks(tp, later)  # "exactly one parent" and the like, on keys alone
             self.make_unique(tp, skip=later)  # before any other table picks these keys
         for tp, f in deferred:
             rows = self.rows[tp.name]
@@ -244,6 +245,21 @@ class Build:
         return self._assign(frame, tp, f, picked, picked[rest[0]].is_not_null().to_numpy(),
                             "no matching parent row")
 
+    def key_checks(self, tp: TablePlan, later: set[str]) -> None:
+        """Checks on key columns only, satisfied before unique keys and before other tables
+        pick these rows (``(a IS NULL) <> (b IS NULL)`` over two foreign keys, say)."""
+        rows = self.rows[tp.name]
+        have = set(rows.keys.columns) - later
+        checks = [(c.name, c.expression, c.value_column) for c in tp.checks if c.client
+                  and set(cons.columns_of(c.expression)) <= have and c.value_column is None]
+        if not checks or rows.keys.height == 0:
+            return
+        types = {c.name: c.base for c in tp.table.columns.values()}
+        nullable = {c.name for c in tp.table.columns.values() if not c.not_null}
+        fixed = set(tp.referenced_columns) | {c for c, s in tp.specs.items() if s.kind == "tenant"}
+        rows.keys, ok = satisfy(rows.keys, checks, types, nullable, fixed, self.costs)
+        rows.alive &= ok
+
     def make_unique(self, tp: TablePlan, skip: set[str]) -> None:
         """Unique keys over all of this build's rows of ``tp`` (token, else drop and count).
 
@@ -279,7 +295,7 @@ class Build:
         used = cons.columns_of(predicate)
         if expr is None or not all(c in rows.keys.columns for c in used):
             return None
-        redraw = [c for c in used if c in tp.specs and c not in tp.fixed_columns
+        redraw = [c for c in used if c in tp.specs and c not in tp.referenced_columns
                   and tp.specs[c].kind not in ("server", "tenant")]
         for attempt in range(RETRIES + 1):
             within = rows.keys.select(expr.fill_null(False)).to_series()

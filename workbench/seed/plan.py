@@ -108,6 +108,7 @@ class TablePlan:
     checks: list[CheckPlan] = field(default_factory=list)
     key_columns: tuple[str, ...] = ()  # made for all rows first (referenced, unique, FK)
     fixed_columns: tuple[str, ...] = ()  # other rows depend on them: repairs never change them
+    referenced_columns: tuple[str, ...] = ()  # what other tables' foreign keys point at
     singleton: bool = False  # a unique key on the tenant alone: one row per tenant at most
     column_order: tuple[str, ...] = ()  # the other columns, dependencies first
     notes: list[str] = field(default_factory=list)
@@ -673,6 +674,7 @@ def _plan_table(tp: TablePlan, tables: dict[str, TablePlan], model: Any, over: O
     # NULL in a unique column conflicts with nothing, so only what other rows point at is fixed
     tp.fixed_columns = tuple(c for c in keys if c in referenced or c in predicates or (
         tp.specs.get(c) and tp.specs[c].kind == "tenant"))
+    tp.referenced_columns = tuple(c for c in keys if c in referenced)
     rest = [c for c in tp.specs if c not in keys]
     after = {c: tp.specs[c].params.get("after") for c in rest}
     tp.column_order = tuple(sorted(rest, key=lambda c: (after.get(c) is not None, c)))
