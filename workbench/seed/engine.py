@@ -272,22 +272,28 @@ class Build:
             if (tp.name, u.key.name) in self.unique_done or set(u.key.columns) & skip:
                 continue
             self.unique_done.add((tp.name, u.key.name))
-            within = None
+            within, alone = None, False
             if u.predicate:
-                within = self._leave_predicate(tp, u.key.columns, u.predicate, types)
+                # a partial key unique across tenants that nothing makes unique: the first
+                # tenant alone keeps rows inside the predicate
+                alone = u.scope == "global" and not u.built_in and u.token is None \
+                    and self.slot > 0
+                within = self._leave_predicate(tp, u.key.columns, u.predicate, types, alone)
             spec = tp.specs.get(u.token) if u.token else None
             max_len = spec.params.get("max_len") if spec else None
             frame, keep, changed = dedupe(rows.keys, u.key.columns, within, u.token, self.slot,
                                           rows.keys["__row"].to_numpy(), u.scope == "global",
                                           max_len)
             rows.keys = frame
+            if within is not None and u.predicate and alone:
+                keep &= ~within.fill_null(False).to_numpy()
             lost = rows.alive & ~keep
             if lost.any():
                 self.costs[f"{u.key.name} (duplicate keys: rows dropped)"] += int(lost.sum())
                 rows.alive &= keep
 
     def _leave_predicate(self, tp: TablePlan, columns: tuple[str, ...], predicate: str,
-                         types: dict[str, str]) -> pl.Series | None:
+                         types: dict[str, str], alone: bool = False) -> pl.Series | None:
         """Rows a partial unique index covers, after duplicates were drawn again to leave it
         (a second default payment method becomes a non-default one, not a dropped row)."""
         rows = self.rows[tp.name]
@@ -305,7 +311,9 @@ class Build:
             key = [c for c in columns if c in rows.keys.columns]
             dup = np.zeros(rows.keys.height, dtype=bool)
             idx = np.flatnonzero(inside)
-            if len(idx):
+            if len(idx) and alone:
+                dup[idx] = True
+            elif len(idx):
                 first = rows.keys[idx].select(pl.struct(key).is_first_distinct()).to_series()
                 dup[idx[~first.to_numpy()]] = True
             if not dup.any():

@@ -143,7 +143,9 @@ def _number(spec: Spec, rng: np.random.Generator, n: int, ctx: Context) -> pl.Se
 def _text(spec: Spec, rng: np.random.Generator, n: int, ctx: Context) -> pl.Series:
     p = spec.params
     meaning = p.get("meaning")
-    if meaning == "person":
+    if "pool" in p:  # values known to match the column's regex check
+        series = pl.Series(sample(rng, np.asarray(p["pool"]), n))
+    elif meaning == "person":
         first, last = pool_for("first_name"), pool_for("last_name")
         series = pl.Series(sample(rng, first, n)) + " " + pl.Series(sample(rng, last, n))
     elif meaning == "email":
@@ -159,8 +161,6 @@ def _text(spec: Spec, rng: np.random.Generator, n: int, ctx: Context) -> pl.Seri
     elif meaning == "code":
         series = ("".join(rng.choice(list(string.ascii_uppercase), size=3)) + "-"
                   + pl.Series(rng.integers(0, 10**6, size=n)).cast(pl.String).str.zfill(6))
-    elif "pool" in p:
-        series = pl.Series(sample(rng, np.asarray(p["pool"]), n))
     elif meaning and (pool := pool_for(meaning)) is not None:
         series = pl.Series(sample(rng, pool, n))
     else:
