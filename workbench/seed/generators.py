@@ -60,7 +60,8 @@ class Spec:
 
     def describe(self) -> str:
         """One line for the plan listing."""
-        shown = {k: v for k, v in self.params.items() if k not in ("pool",)}
+        shown = {k: (v.kind if isinstance(v, Spec) else v) for k, v in self.params.items()
+                 if k not in ("pool",) and v is not None}
         extra = f" {shown}" if shown else ""
         nulls = f", {self.null_share:.0%} NULL" if self.null_share else ""
         return f"{self.kind}{extra}{nulls}: {self.reason}"
