@@ -238,7 +238,7 @@ def _id_shape(samples: list[str]) -> dict[str, Any] | None:
     chars = set("".join(rest))
     name = next((n for n in ("hex", "digits", "lower", "upper") if chars <= set(ALPHABETS[n])),
                 "alnum")
-    length = int(np.median([len(r) for r in rest])) or 12
+    length = max(len(r) for r in rest) or 12
     return {"prefix": prefix, "alphabet": name, "length": length}
 
 
@@ -249,7 +249,8 @@ def _sample_default(conn: psycopg.Connection | None, default: str) -> list[str]:
     try:
         with conn.transaction(force_rollback=True):
             conn.execute("SET TRANSACTION READ ONLY")
-            rows = conn.execute(sql.SQL("SELECT ({})::text FROM generate_series(1, 5)").format(
+            conn.execute("SELECT setseed(0.5)")  # random() repeats: the same plan next time
+            rows = conn.execute(sql.SQL("SELECT ({})::text FROM generate_series(1, 20)").format(
                 sql.SQL(default))).fetchall()  # type: ignore[arg-type]
         return [r[0] for r in rows if r[0] is not None]
     except psycopg.Error:
