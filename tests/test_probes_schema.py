@@ -31,10 +31,12 @@ def test_confirmed_on_baseline_mitigated_on_remediated(
 def test_tenant_fk_on_a_schema_we_never_saw(settings, scratch_db, connect, tmp_path) -> None:
     name = scratch_db("foreign_schema")
     conn = connect(name, autocommit=True)
+    # the tenant is told by evidence, not names: invoice numbers are unique per organization
     conn.execute("""
         CREATE TABLE organizations (id uuid PRIMARY KEY);
         CREATE TABLE invoices (id int PRIMARY KEY,
-            organization_id uuid NOT NULL REFERENCES organizations (id));
+            organization_id uuid NOT NULL REFERENCES organizations (id),
+            number text NOT NULL, UNIQUE (organization_id, number));
         CREATE TABLE widgets (id int PRIMARY KEY, organization_id uuid NOT NULL);
     """)
     found = TenantColumnWithoutFk().observe(ctx(settings, "baseline", name, conn, tmp_path))

@@ -1,7 +1,7 @@
 -- supabase_platform.sql: what Supabase projects' migrations rely on beyond
 -- sql/baseline/000_supabase_stubs.sql (which runs first): `workbench clone --migrations DIR
 -- --platform supabase`. Idempotent; every object here stands in for a platform piece:
---   * schema extensions with pgcrypto and uuid-ossp, and the database's search_path
+--   * schema extensions with pgcrypto and uuid-ossp (or stand-ins), and the search_path
 --     "$user", public, extensions (Supabase's; migrations call gen_random_bytes() unqualified);
 --   * auth.jwt(), auth.role(), auth.email() read the same request settings as auth.uid();
 --   * supabase_functions.http_request(): database webhooks (a trigger that does nothing here);
@@ -10,8 +10,27 @@
 -- columns only.
 CREATE SCHEMA IF NOT EXISTS extensions;
 GRANT USAGE ON SCHEMA extensions TO anon, authenticated, service_role;
-CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA extensions;
-CREATE EXTENSION IF NOT EXISTS "uuid-ossp" WITH SCHEMA extensions;
+-- pgcrypto and uuid-ossp where the server has them; else stand-ins for the two functions
+-- migrations call most (the embedded PostgreSQL ships without either extension). The stand-in
+-- gen_random_bytes is not cryptographic: fine for a copy that holds synthetic rows only.
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pgcrypto') THEN
+        CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA extensions;
+    ELSIF to_regprocedure('extensions.gen_random_bytes(integer)') IS NULL THEN
+        CREATE FUNCTION extensions.gen_random_bytes(n integer) RETURNS bytea
+            LANGUAGE sql VOLATILE
+            AS $f$ SELECT decode(string_agg(lpad(to_hex((random() * 255)::int), 2, '0'), ''),
+                                 'hex') FROM generate_series(1, n) $f$;
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'uuid-ossp') THEN
+        CREATE EXTENSION IF NOT EXISTS "uuid-ossp" WITH SCHEMA extensions;
+    ELSIF to_regprocedure('extensions.uuid_generate_v4()') IS NULL THEN
+        CREATE FUNCTION extensions.uuid_generate_v4() RETURNS uuid
+            LANGUAGE sql VOLATILE AS $f$ SELECT gen_random_uuid() $f$;
+    END IF;
+END
+$$;
 DO $$
 BEGIN
     EXECUTE format('ALTER DATABASE %I SET search_path = "$user", public, extensions',

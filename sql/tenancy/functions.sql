@@ -7,7 +7,11 @@ SELECT format('%%I.%%I', n.nspname, p.proname) AS name,
        p.prosrc AS body,
        format_type(p.prorettype, NULL) AS returns,
        p.proretset AS returns_set,
-       coalesce(p.proconfig, '{}')::text[] AS config
+       coalesce(p.proconfig, '{}')::text[] AS config,
+       p.oid::regprocedure::text AS signature,
+       array(SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END
+             FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) AS a
+             WHERE a.privilege_type = 'EXECUTE' ORDER BY 1)::text[] AS executors
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang

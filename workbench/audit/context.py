@@ -28,8 +28,8 @@ import psycopg
 from workbench.audit.migrations import MigrationsTarget
 from workbench.errors import BadParameter
 from workbench.sqlfiles import read_sql
-from workbench.tenancy import TenantModel, infer
-from workbench.tenancy.catalog import audited_schemas
+from workbench.tenancy import TenantModel, infer_catalog
+from workbench.tenancy.catalog import Catalog, audited_schemas, read_catalog
 
 __all__ = ["AuditContext", "AuditOptions", "detect"]
 DEFAULT_TENANT_SETTING = "app.tenant_id"
@@ -60,6 +60,11 @@ class AuditContext:
     tenant_setting: str
     jsonb_required: dict[str, tuple[str, ...]]
     migrations: MigrationsTarget | None = None
+    catalog: Catalog | None = None  # what inference read: tables, keys, policies, functions
+
+    def read_catalog(self, conn: psycopg.Connection) -> Catalog:
+        """The catalog facts of the audited schemas (read once, by inference, when it ran)."""
+        return self.catalog if self.catalog is not None else read_catalog(conn, self.schemas)
 
     @property
     def tenant_table(self) -> str | None:
@@ -145,16 +150,17 @@ def detect(conn: psycopg.Connection, options: AuditOptions | None = None) -> Aud
     options = options or AuditOptions()
     schemas = audited_schemas(conn, options.schemas or
                               (options.tenancy.schemas if options.tenancy else ()))
+    catalog = read_catalog(conn, schemas)
     if options.no_tenant:
-        base = options.tenancy or infer(conn, schemas=schemas)
+        base = options.tenancy or infer_catalog(catalog)
         model = replace(base, single_tenant=True)
     elif options.tenancy is not None:
         model = options.tenancy
     else:
-        model = infer(conn, schemas=schemas, tenant_table=options.tenant_table,
-                      tenant_column=options.tenant_column)
+        model = infer_catalog(catalog, tenant_table=options.tenant_table,
+                              tenant_column=options.tenant_column)
     setting = (options.tenant_setting or next(iter(model.context.settings), None)
                or DEFAULT_TENANT_SETTING)
     oids, labels = _resolve(conn, model)
     return AuditContext(schemas, model, oids, labels, setting,
-                        dict(options.jsonb_required), options.migrations)
+                        dict(options.jsonb_required), options.migrations, catalog)

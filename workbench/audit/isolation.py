@@ -1,17 +1,31 @@
 """Tenant isolation, exercised: as tenant A, try to read and change tenant B's rows.
 
-The harness needs a database the workbench owns: inside ONE transaction that is always rolled
-back it creates a throw-away role without BYPASSRLS (a member of the application role, e.g.
-``authenticated``, when there is one), two fixture tenants with one row each in every tenant
-table, and then, for every tenant table, runs SELECT, INSERT, UPDATE and DELETE against tenant
-B's row as that role, once with the tenant setting naming A (the way the application sets it,
-``set_config('app.organization_id', A, true)``, plus a JWT ``sub`` for auth.uid()-style policies)
-and once with nothing set. Each attempt runs in a savepoint with ``session_replication_role =
-replica`` so only row level security (not a foreign key or a trigger) decides it.
+The harness needs a database the workbench owns (a variant, or a clone of any schema made with
+``workbench clone``): inside ONE transaction that is always rolled back it creates a throw-away
+role without BYPASSRLS (a member of the application role, e.g. ``authenticated``, when there is
+one) holding every table privilege, so that row level security alone decides. It then makes
+two fixture tenants A and B with one row each in every tenant table, and for every tenant table
+runs SELECT, INSERT, UPDATE and DELETE against tenant B's row as that role, once in tenant A's
+context and once with nothing set. Each attempt runs in a savepoint with
+``session_replication_role = replica`` so only RLS (not a foreign key or a trigger) decides it
+(an INSERT first removes B's fixture row, so a key unique per tenant cannot refuse the copy).
+
+Everything comes from the tenant model (:mod:`workbench.tenancy`), never from table names:
+
+* the tables: the model's direct tables (their own tenant column, named per table) and
+  indirect ones (reaching the tenant through NOT NULL foreign keys);
+* fixture rows: the tenant row, then each table's row with its tenant column set and every
+  foreign key pointing at the same tenant's parent row (parents made first, also outside the
+  model, e.g. ``auth.users``); other NOT NULL columns get a plausible value of their type;
+* tenant A's context: every ``current_setting`` name the policies compare with the tenant
+  (``set_config(name, A, true)``), and, when policies call ``auth.uid()`` or helper functions,
+  a JWT whose ``sub`` is the user of tenant A's membership row (``request.jwt.claims`` and
+  ``request.jwt.claim.sub``).
 
 Outcomes: ``leaked`` (B's row was read, written or created as A), ``blocked`` (no row, or an
 insufficient-privilege error; ``loud`` says whether an error told the caller why), ``error``
-(anything else, with its SQLSTATE), ``not-testable`` (no fixture row could be built).
+(anything else, with its SQLSTATE), ``not-testable`` (no fixture row could be built: the
+detail says why).
 """
 
 from __future__ import annotations
@@ -19,6 +33,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from typing import Any
 
 import psycopg
@@ -26,13 +41,14 @@ from psycopg import sql
 
 from workbench import db
 from workbench.audit.context import AuditContext, AuditOptions, detect
-from workbench.audit.targets import tenant_key
 from workbench.errors import UnsafeOperation
 from workbench.settings import Settings
+from workbench.sqlfiles import read_sql
 
 OPERATIONS = ("select", "insert", "update", "delete")
 CONTEXTS = ("tenant-a", "unset")
 OUTCOMES = ("leaked", "error", "blocked", "not-testable")
+LABELS = ("A", "B")
 
 
 @dataclass
@@ -49,12 +65,20 @@ class Cell:
 
 @dataclass
 class IsolationMatrix:
-    """Every attempt of one harness run."""
+    """Every attempt of one harness run, and the tenant context it used."""
 
     database: str
     role: str
     app_role: str | None
     cells: list[Cell] = field(default_factory=list)
+    settings: tuple[str, ...] = ()   # set to tenant A's key in the tenant-a context
+    jwt_sub: str | None = None       # tenant A's member, for auth.uid()
+    own_rows: dict[str, bool] = field(default_factory=dict)  # table -> A sees its own row
+
+    def context_understood(self) -> bool:
+        """Tenant A's context opened A's own row somewhere: its "blocked" cells mean something
+        (when A sees nothing, not even its own rows, blocked only says the context was wrong)."""
+        return any(self.own_rows.values())
 
     def leaks(self) -> list[Cell]:
         """The attempts that crossed tenants."""
@@ -70,33 +94,70 @@ class IsolationMatrix:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {"database": self.database, "app_role": self.app_role,
-                "cells": [asdict(c) for c in self.cells]}
+                "settings": list(self.settings), "jwt_sub": self.jwt_sub,
+                "own_rows": self.own_rows, "cells": [asdict(c) for c in self.cells]}
 
 
-@dataclass
+# ---------------------------------------------------------------- the catalog, per table
+
+
+@dataclass(frozen=True)
 class _Column:
     name: str
     typ: str
     category: str
     notnull: bool
     has_default: bool
-    skip: bool
+    skip: bool              # left to the server: generated, or identity ALWAYS
     enum_label: str | None
     unique: bool
 
 
-def _columns(conn: psycopg.Connection, table: str) -> list[_Column]:
-    rows = conn.execute(
-        "SELECT a.attname, format_type(a.atttypid, a.atttypmod), t.typcategory, a.attnotnull, "
-        "a.atthasdef, (a.attgenerated <> '' OR a.attidentity = 'a'), "
-        "(SELECT e.enumlabel FROM pg_enum e WHERE e.enumtypid = a.atttypid "
-        " ORDER BY e.enumsortorder LIMIT 1), "
-        "EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisunique "
-        "        AND a.attnum = ANY (i.indkey::int2[])) "
-        "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
-        "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
-        (table,)).fetchall()
-    return [_Column(*r) for r in rows]
+@dataclass(frozen=True)
+class _ForeignKey:
+    name: str
+    columns: tuple[str, ...]
+    parent: int
+    ref_columns: tuple[str, ...]
+    nullable: bool
+
+
+@dataclass(frozen=True)
+class _Table:
+    oid: int
+    label: str              # regclass text, as findings print tables
+    columns: tuple[_Column, ...]
+    key: tuple[str, ...]    # primary key columns (empty: addressed by the whole row)
+    foreign_keys: tuple[_ForeignKey, ...]
+
+    def column(self, name: str) -> _Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+class _Catalog:
+    """Tables read on demand (fixtures reach parents outside the model, e.g. auth.users)."""
+
+    def __init__(self, conn: psycopg.Connection) -> None:
+        self.conn = conn
+        self.tables: dict[int, _Table] = {}
+
+    def __getitem__(self, oid: int) -> _Table:
+        if oid not in self.tables:
+            params = {"table": oid}
+            label = self.conn.execute("SELECT %s::regclass::text", (oid,)).fetchone()
+            cols = tuple(_Column(*r) for r in self.conn.execute(
+                _sql("columns"), params))  # type: ignore[arg-type]
+            key = tuple(r[0] for r in self.conn.execute(_sql("primary_key"), params))  # type: ignore[arg-type]
+            fks = tuple(_ForeignKey(name, tuple(c), int(p), tuple(rc), bool(n))
+                        for name, c, p, rc, n in self.conn.execute(
+                            _sql("foreign_keys"), params))  # type: ignore[arg-type]
+            self.tables[oid] = _Table(oid, str(label[0]) if label else str(oid), cols, key, fks)
+        return self.tables[oid]
+
+
+@cache
+def _sql(name: str) -> str:
+    return read_sql(f"isolation/{name}.sql")
 
 
 def _value(col: _Column) -> sql.Composable:
@@ -116,39 +177,36 @@ def _value(col: _Column) -> sql.Composable:
         return sql.Literal(False)
     if col.category == "D":
         return sql.SQL("now()")
+    if col.category == "A":
+        return sql.SQL("'{}'")  # an empty array of the column's element type
+    if col.typ == "bytea":
+        return sql.Literal(token.encode())
     if col.typ in ("jsonb", "json"):
         # the column's own default first: it is the shape its CHECK (if any) accepts ('[]')
         return sql.SQL("DEFAULT") if col.has_default else sql.Literal("{}")
     return sql.SQL("DEFAULT")
 
 
-def _pk(conn: psycopg.Connection, table: str) -> str | None:
-    """The column that names one row: a single-column primary key, or a uuid leading column.
-
-    Partitioned tables carry the partition key in their primary key ((id, created_at)); their
-    leading uuid id still names one row, so the harness can address it.
-    """
-    row = conn.execute(
-        "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
-        "AND a.attnum = i.indkey[0] WHERE i.indrelid = %s::regclass AND i.indisprimary "
-        "AND (i.indnatts = 1 OR a.atttypid = 'uuid'::regtype)", (table,)).fetchone()
-    return str(row[0]) if row else None
+def _typed(value: Any, col: _Column) -> sql.Composable:
+    """A value read back as JSON, as a literal of the column's type."""
+    if value is None:
+        return sql.SQL("NULL")
+    text = value if isinstance(value, str) else json.dumps(value)
+    return sql.SQL("{}::{}").format(sql.Literal(text), sql.SQL(col.typ))
 
 
-def _references(conn: psycopg.Connection,
-                ctx: AuditContext) -> dict[tuple[str, str], tuple[str, str]]:
-    """(child table, column) -> (parent table, parent column), for every foreign key column but
-    the tenant's; composite keys (a partitioned parent's (id, created_at)) give one entry per
-    column, so the child copies each from the parent row."""
-    rows = conn.execute(
-        "SELECT con.conrelid::regclass::text, a.attname, con.confrelid::regclass::text, "
-        "pa.attname FROM pg_constraint con "
-        "CROSS JOIN LATERAL unnest(con.conkey, con.confkey) k(attnum, pattnum) "
-        "JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum "
-        "JOIN pg_attribute pa ON pa.attrelid = con.confrelid AND pa.attnum = k.pattnum "
-        "WHERE con.contype = 'f' AND con.conparentid = 0 AND a.attname <> %s",
-        (ctx.tenant_column,)).fetchall()
-    return {(child, column): (parent, pcol) for child, column, parent, pcol in rows}
+def _where(table: _Table, row: dict[str, Any]) -> sql.Composable:
+    """The condition naming exactly ``row``: its primary key, else the whole row."""
+    if table.key:
+        parts: list[sql.Composable] = [
+            sql.SQL("{} = {}").format(sql.Identifier(k), _typed(row[k], table.column(k)))  # type: ignore[arg-type]
+            for k in table.key]
+        return sql.SQL(" AND ").join(parts)
+    return sql.SQL("to_jsonb({}) = {}::jsonb").format(
+        sql.Identifier("t"), sql.Literal(json.dumps(row)))
+
+
+# ---------------------------------------------------------------- fixtures
 
 
 class _Fixtures:
@@ -157,66 +215,126 @@ class _Fixtures:
     def __init__(self, conn: psycopg.Connection, ctx: AuditContext) -> None:
         self.conn = conn
         self.ctx = ctx
-        self.rows: dict[tuple[str, str], Any] = {}  # (table, tenant label) -> pk value
+        self.model = ctx.tenant_model
+        self.catalog = _Catalog(conn)
+        self.rows: dict[tuple[int, str], dict[str, Any]] = {}
         self.tenants: dict[str, Any] = {}
-        self.problems: dict[str, str] = {}
-        self.parents = _references(conn, ctx)
+        self.problems: dict[int, str] = {}
+        self.names = {oid: name for name, oid in ctx.oids.items()}  # oid -> model name
 
-    def _insert(self, table: str, label: str) -> None:
-        pk = _pk(self.conn, table)
-        if pk is None:
-            raise ValueError("no single-column primary key")
-        names: list[sql.Composable] = []
-        values: list[sql.Composable] = []
-        for col in _columns(self.conn, table):
-            if col.skip:
-                continue
-            parent, pcol = self.parents.get((table, col.name), (None, None))
-            if col.name == self.ctx.tenant_column and label in self.tenants:
-                value: sql.Composable = sql.Literal(self.tenants[label])
-            elif parent is not None and (parent, label) in self.rows:
-                ppk = _pk(self.conn, parent)
-                value = (sql.Literal(self.rows[(parent, label)]) if pcol == ppk else
-                         sql.SQL("(SELECT {} FROM {} WHERE {} = {})").format(
-                             sql.Identifier(str(pcol)), sql.SQL(parent), sql.Identifier(str(ppk)),
-                             sql.Literal(self.rows[(parent, label)])))
-            elif col.notnull and not col.has_default:
-                value = _value(col)
-            else:
-                continue
-            names.append(sql.Identifier(col.name))
-            values.append(value)
-        query = sql.SQL("INSERT INTO {} ({}) VALUES ({}) RETURNING {}").format(
-            sql.SQL(table), sql.SQL(", ").join(names), sql.SQL(", ").join(values),
-            sql.Identifier(pk))
-        with self.conn.transaction():
-            row = self.conn.execute(query).fetchone()
-        self.rows[(table, label)] = row[0] if row else None
+    def tenant_column(self, oid: int) -> str | None:
+        name = self.names.get(oid)
+        return self.model.tenant_column(name) if name else None
 
     def build(self) -> None:
-        """Insert tenants, then tenant rows parents-first; what fails is noted, not fatal."""
-        if self.ctx.tenant_table and tenant_key(self.conn, self.ctx):
-            for label in ("A", "B"):
-                self._insert(self.ctx.tenant_table, label)
-                self.tenants[label] = self.rows[(self.ctx.tenant_table, label)]
-        else:
-            for label in ("A", "B"):
-                self.tenants[label] = self.conn.execute("SELECT gen_random_uuid()").fetchone()[0]
-        pending = list(self.ctx.tenant_tables)
-        for _ in range(len(pending) + 1):
-            progress = False
-            for table in list(pending):
-                try:
-                    for label in ("A", "B"):
-                        self._insert(table, label)
-                except (psycopg.Error, ValueError) as exc:
-                    self.problems[table] = " ".join(str(exc).split())[:400]
+        """The tenant rows, then every tenant table's rows (parents first, on demand)."""
+        tenant = self.ctx.tenant_table
+        if tenant and self.model.tenant_key:
+            oid = self.ctx.oids[self.model.tenant_table]  # type: ignore[index]
+            for label in LABELS:
+                if self.ensure(oid, label):
+                    self.tenants[label] = self.rows[(oid, label)][self.model.tenant_key[0]]
+        if not self.tenants:  # no tenant table (or its row failed): values of the column's type
+            for label in LABELS:
+                self.tenants[label] = self._free_tenant_value(label)
+        for name in self.model.tenant_tables():
+            for label in LABELS:
+                self.ensure(self.ctx.oids[name], label)
+
+    def _free_tenant_value(self, label: str) -> Any:
+        for name in self.model.direct():
+            oid = self.ctx.oids[name]
+            col = self.catalog[oid].column(self.tenant_column(oid) or "")
+            if col is not None:
+                row = self.conn.execute(sql.SQL("SELECT ({})::text").format(_value(col)))
+                return row.fetchone()[0]  # type: ignore[index]
+        return f"tenant-{label.lower()}"
+
+    def ensure(self, oid: int, label: str, stack: tuple[int, ...] = ()) -> bool:
+        """Make ``label``'s row of the table (and its parents') unless there; True if it is."""
+        if (oid, label) in self.rows:
+            return True
+        if oid in self.problems:
+            return False
+        try:
+            self.rows[(oid, label)] = self._insert(oid, label, stack)
+            return True
+        except (psycopg.Error, ValueError) as exc:
+            self.problems[oid] = " ".join(str(exc).split())[:400]
+            return False
+
+    # Ways to fill a row, tried in order while a CHECK constraint refuses it: the NOT NULL
+    # columns only; every column (CHECKs tying optional columns together); one optional
+    # foreign key only ("exactly one parent" CHECKs); both.
+    VARIANTS = ((False, False), (True, False), (False, True), (True, True))
+
+    def _insert(self, oid: int, label: str, stack: tuple[int, ...]) -> dict[str, Any]:
+        table = self.catalog[oid]
+        for i, (fill, one_optional_fk) in enumerate(self.VARIANTS):
+            values = self._values(table, label, stack, fill=fill, one_optional_fk=one_optional_fk)
+            target = sql.SQL(table.label)
+            if values:
+                query = sql.SQL("INSERT INTO {} AS t ({}) VALUES ({}) RETURNING to_jsonb(t)"
+                                ).format(target, sql.SQL(", ").join(map(sql.Identifier, values)),
+                                         sql.SQL(", ").join(values.values()))
+            else:
+                query = sql.SQL("INSERT INTO {} AS t DEFAULT VALUES RETURNING to_jsonb(t)"
+                                ).format(target)
+            try:
+                with self.conn.transaction():
+                    # the fixture is what we say it is: no trigger adds to it or refuses it
+                    self.conn.execute("SET LOCAL session_replication_role = replica")
+                    row = self.conn.execute(query).fetchone()
+                return dict(row[0]) if row else {}
+            except psycopg.errors.CheckViolation:
+                if i == len(self.VARIANTS) - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _values(self, table: _Table, label: str, stack: tuple[int, ...], *, fill: bool,
+                one_optional_fk: bool) -> dict[str, sql.Composable]:
+        """Column -> value of ``label``'s row: tenant column, parents' keys, then the rest."""
+        values: dict[str, sql.Composable] = {}
+        tenant_col = self.tenant_column(table.oid)
+        if tenant_col and label in self.tenants and table.column(tenant_col):
+            values[tenant_col] = _typed(self.tenants[label], table.column(tenant_col))  # type: ignore[arg-type]
+        optional_used = False
+        for fk in table.foreign_keys:
+            if all(c in values for c in fk.columns):
+                continue
+            if fk.nullable and one_optional_fk and optional_used:
+                continue
+            parent_ok = (fk.parent != table.oid and fk.parent not in stack
+                         and self.ensure(fk.parent, label, (*stack, table.oid)))
+            if not parent_ok:
+                if fk.nullable:
                     continue
-                pending.remove(table)
-                self.problems.pop(table, None)
-                progress = True
-            if not progress:
-                break
+                why = self.problems.get(fk.parent, "a cycle of NOT NULL foreign keys")
+                raise ValueError(f"parent {self.catalog[fk.parent].label} of {fk.name}: {why}")
+            optional_used = optional_used or fk.nullable
+            parent_row = self.rows[(fk.parent, label)]
+            for name, ref in zip(fk.columns, fk.ref_columns, strict=True):
+                values.setdefault(name, _typed(parent_row[ref], table.column(name)))  # type: ignore[arg-type]
+        fk_columns = {c for fk in table.foreign_keys for c in fk.columns}
+        for col in table.columns:
+            if col.skip or col.name in values or col.has_default:
+                continue
+            if col.notnull or (fill and col.name not in fk_columns):
+                values[col.name] = _value(col)
+        return values
+
+    def member_of_a(self) -> str | None:
+        """The user of tenant A's membership row (what auth.uid() must return), if any."""
+        context = self.model.context
+        if not (context.membership_table and context.membership_user_column):
+            return None
+        oid = self.ctx.oids.get(context.membership_table)
+        row = self.rows.get((oid, "A")) if oid is not None else None
+        user = row.get(context.membership_user_column) if row else None
+        return str(user) if user is not None else None
+
+
+# ---------------------------------------------------------------- attempts
 
 
 def _classify(exc: psycopg.Error) -> tuple[str, bool, str]:
@@ -227,58 +345,125 @@ def _classify(exc: psycopg.Error) -> tuple[str, bool, str]:
     return "error", True, f"{state}: {message}"
 
 
-def _attempt(conn: psycopg.Connection, fx: _Fixtures, table: str, operation: str,
-             context: str, role: str, claims: str | None) -> Cell:
-    ctx = fx.ctx
-    pk = _pk(conn, table)
-    target = fx.rows.get((table, "B"))
-    if pk is None or target is None:
-        return Cell(table, operation, context, "not-testable", False,
-                    fx.problems.get(table, "no fixture row"))
-    t, key, tcol = sql.SQL(table), sql.Identifier(pk), sql.Identifier(ctx.tenant_column)
-    insert_cols: list[str] = []
-    if operation == "insert":
-        insert_cols = [c.name for c in _columns(conn, table) if not c.skip]
-        source = conn.execute(sql.SQL("SELECT to_jsonb(x) FROM {} x WHERE {} = %s").format(t, key),
-                              (fx.rows[(table, "A")],)).fetchone()[0]
-        source[ctx.tenant_column] = str(fx.tenants["B"])
-        for col in _columns(conn, table):
-            if col.unique and col.name != ctx.tenant_column and not col.skip:
-                source[col.name] = conn.execute(sql.SQL("SELECT {}::text").format(
-                    _value(col))).fetchone()[0]
+@dataclass(frozen=True)
+class _Context:
+    """How tenant A's requests look: settings holding its key, and a JWT naming its member."""
+
+    settings: tuple[str, ...]
+    tenant: str
+    claims: str | None
+    sub: str | None
+
+    def apply(self, conn: psycopg.Connection) -> None:
+        for name in self.settings:
+            conn.execute("SELECT set_config(%s, %s, true)", (name, self.tenant))
+        if self.claims:
+            conn.execute("SELECT set_config('request.jwt.claims', %s, true), "
+                         "set_config('request.jwt.claim.sub', %s, true)", (self.claims, self.sub))
+
+
+def _tenant_context(ctx: AuditContext, fx: _Fixtures, app_role: str | None) -> _Context:
+    model = ctx.tenant_model
+    sub = fx.member_of_a()
+    # the settings the policies read; with none (and no JWT), the application's (the audit's
+    # --tenant-setting, or its default) in case the isolation lives in views or functions
+    names = model.context.settings or (() if sub else (ctx.tenant_setting,))
+    claims = json.dumps({"sub": sub, "role": app_role or "authenticated"}) if sub else None
+    return _Context(names, str(fx.tenants["A"]), claims, sub)
+
+
+def _insert_source(fx: _Fixtures, table: _Table, name: str) -> dict[str, Any]:
+    """Tenant A's row made tenant B's: its tenant column, or the first hop of its path."""
+    source = dict(fx.rows[(table.oid, "A")])
+    keep: set[str] = set()
+    tenant_col = fx.tenant_column(table.oid)
+    if tenant_col:
+        source[tenant_col] = fx.tenants["B"]
+        keep.add(tenant_col)
+    entry = fx.model.table(name)
+    if entry is not None and entry.path:
+        hop = entry.path[0]
+        parent = fx.ctx.oids.get(hop.ref_table)
+        parent_row = fx.rows.get((parent, "B")) if parent is not None else None
+        if parent_row is not None:
+            for hop_col, ref in zip(hop.columns, hop.ref_columns, strict=True):
+                source[hop_col] = parent_row[ref]
+                keep.add(hop_col)
+    for col in table.columns:  # unique values afresh (an empty one stays empty)
+        fresh = col.name not in keep and source.get(col.name) is not None
+        if col.unique and not col.skip and fresh:
+            source[col.name] = fx.conn.execute(sql.SQL("SELECT ({})::text").format(
+                _value(col))).fetchone()[0]  # type: ignore[index]
+    return source
+
+
+def _attempt(conn: psycopg.Connection, fx: _Fixtures, name: str, operation: str,
+             context: str, role: str, tenant_a: _Context) -> Cell:
+    oid = fx.ctx.oids[name]
+    label = fx.ctx.labels.get(name, name)
+    target = fx.rows.get((oid, "B"))
+    if target is None or (oid, "A") not in fx.rows:
+        return Cell(label, operation, context, "not-testable", False,
+                    fx.problems.get(oid, "no fixture row"))
+    table = fx.catalog[oid]
+    t, where = sql.SQL("{} AS t").format(sql.SQL(table.label)), _where(table, target)
+    touched = fx.tenant_column(oid) or (table.key or tuple(
+        c.name for c in table.columns if not c.skip))[0]
+    source = _insert_source(fx, table, name) if operation == "insert" else {}
     try:
         with conn.transaction():
             conn.execute("SET LOCAL session_replication_role = replica")
+            if operation == "insert":  # B's row out of the way: a key unique per tenant (one
+                # row per tenant) must not refuse the copy before row level security decides
+                conn.execute(sql.SQL("DELETE FROM {} WHERE {}").format(t, where))
             conn.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(role)))
             if context == "tenant-a":
-                conn.execute("SELECT set_config(%s, %s, true)",
-                             (ctx.tenant_setting, str(fx.tenants["A"])))
-                if claims:
-                    conn.execute("SELECT set_config('request.jwt.claims', %s, true), "
-                                 "set_config('request.jwt.claim.sub', %s, true)",
-                                 (claims, json.loads(claims)["sub"]))
+                tenant_a.apply(conn)
             if operation == "select":
-                n = conn.execute(sql.SQL("SELECT count(*) FROM {} WHERE {} = %s").format(t, key),
-                                 (target,)).fetchone()[0]
+                n = conn.execute(sql.SQL("SELECT count(*) FROM {} WHERE {}").format(t, where)
+                                 ).fetchone()[0]  # type: ignore[index]
             elif operation == "update":
-                n = conn.execute(sql.SQL("UPDATE {} SET {} = {} WHERE {} = %s").format(
-                    t, tcol, tcol, key), (target,)).rowcount
+                col = sql.Identifier(touched)
+                n = conn.execute(sql.SQL("UPDATE {} SET {} = t.{} WHERE {}").format(
+                    t, col, col, where)).rowcount
             elif operation == "delete":
-                n = conn.execute(sql.SQL("DELETE FROM {} WHERE {} = %s").format(t, key),
-                                 (target,)).rowcount
+                n = conn.execute(sql.SQL("DELETE FROM {} WHERE {}").format(t, where)).rowcount
             else:
-                cols = sql.SQL(", ").join(map(sql.Identifier, insert_cols))
+                cols = sql.SQL(", ").join(sql.Identifier(c.name) for c in table.columns
+                                          if not c.skip)
                 n = conn.execute(sql.SQL(
                     "INSERT INTO {} ({}) SELECT {} FROM jsonb_populate_record(NULL::{}, %s)"
-                ).format(t, cols, cols, t), (json.dumps(source, default=str),)).rowcount
+                ).format(sql.SQL(table.label), cols, cols, sql.SQL(table.label)),
+                    (json.dumps(source, default=str),)).rowcount
             raise _Undo(n)
     except _Undo as undo:
         if undo.n:
-            return Cell(table, operation, context, "leaked", False, f"{undo.n} row(s) of tenant B")
-        return Cell(table, operation, context, "blocked", False, "0 rows (silently)")
+            return Cell(label, operation, context, "leaked", False, f"{undo.n} row(s) of tenant B")
+        return Cell(label, operation, context, "blocked", False, "0 rows (silently)")
     except psycopg.Error as exc:
         outcome, loud, detail = _classify(exc)
-        return Cell(table, operation, context, outcome, loud, detail)
+        return Cell(label, operation, context, outcome, loud, detail)
+
+
+def _sees_own_row(conn: psycopg.Connection, fx: _Fixtures, name: str, role: str,
+                  tenant_a: _Context) -> bool | None:
+    """The control: in tenant A's context, is A's own row visible? (None: no fixture row)."""
+    oid = fx.ctx.oids[name]
+    own = fx.rows.get((oid, "A"))
+    if own is None:
+        return None
+    table = fx.catalog[oid]
+    try:
+        with conn.transaction():
+            conn.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(role)))
+            tenant_a.apply(conn)
+            row = conn.execute(sql.SQL("SELECT count(*) FROM {} AS t WHERE {}").format(
+                sql.SQL(table.label), _where(table, own))).fetchone()
+            raise _Undo(int(row[0]) if row else 0)
+    except _Undo as undo:
+        return bool(undo.n)
+    except psycopg.Error:
+        return False
 
 
 class _Undo(Exception):
@@ -287,10 +472,28 @@ class _Undo(Exception):
         self.n = n
 
 
+# ---------------------------------------------------------------- the run
+
+
 def _app_role(conn: psycopg.Connection, wanted: str | None) -> str | None:
     name = wanted or "authenticated"
     row = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone()
     return name if row else None
+
+
+def _create_role(conn: psycopg.Connection, role: str, member_of: str | None) -> None:
+    """The throw-away role: no superuser, no BYPASSRLS, every table privilege."""
+    ident = sql.Identifier(role)
+    conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN NOSUPERUSER NOBYPASSRLS INHERIT").format(ident))
+    if member_of:
+        conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(member_of), ident))
+    for (schema,) in conn.execute(_sql("schemas")).fetchall():  # type: ignore[arg-type]
+        s = sql.Identifier(schema)
+        conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(s, ident))
+        conn.execute(sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {} "
+                             "TO {}").format(s, ident))
+        conn.execute(sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {} TO {}").format(
+            s, ident))
 
 
 def run_isolation(
@@ -304,46 +507,28 @@ def run_isolation(
     if not db.is_owned(settings, database):
         raise UnsafeOperation(
             f"the isolation harness creates a role and writes rows, so it runs only in a database "
-            f"the workbench created; {database!r} is not one (read-only checks: workbench audit)")
+            f"the workbench created; {database!r} is not one (clone it with workbench clone; "
+            "read-only checks: workbench audit)")
     role = f"wb_iso_{secrets.token_hex(4)}"
     with db.connection(settings, database) as conn:
         try:
             ctx = detect(conn, options)
             member_of = _app_role(conn, app_role)
             matrix = IsolationMatrix(database, role, member_of)
-            conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN NOSUPERUSER NOBYPASSRLS INHERIT").format(
-                sql.Identifier(role)))
-            if member_of:
-                conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(member_of),
-                                                              sql.Identifier(role)))
-            for schema in ctx.schemas:
-                conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(
-                    sql.Identifier(schema), sql.Identifier(role)))
-            for table in (*ctx.tenant_tables, *([ctx.tenant_table] if ctx.tenant_table else [])):
-                conn.execute(sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON {} TO {}").format(
-                    sql.SQL(table), sql.Identifier(role)))
+            _create_role(conn, role, member_of)
             fx = _Fixtures(conn, ctx)
             fx.build()
-            claims = _claims(conn, fx)
-            for table in ctx.tenant_tables:
+            tenant_a = _tenant_context(ctx, fx, member_of)
+            matrix.settings, matrix.jwt_sub = tenant_a.settings, tenant_a.sub
+            tables = ctx.tenant_model.tenant_tables() if ctx.tenant_model.found() else ()
+            for name in tables:
+                seen = _sees_own_row(conn, fx, name, role, tenant_a)
+                if seen is not None:
+                    matrix.own_rows[ctx.labels.get(name, name)] = seen
                 for context in CONTEXTS:
                     for operation in OPERATIONS:
                         matrix.cells.append(
-                            _attempt(conn, fx, table, operation, context, role, claims))
+                            _attempt(conn, fx, name, operation, context, role, tenant_a))
         finally:
             conn.rollback()
     return matrix
-
-
-def _claims(conn: psycopg.Connection, fx: _Fixtures) -> str | None:
-    """A JWT claims JSON whose sub is tenant A's fixture user (for auth.uid() policies)."""
-    for (table, label), pk in fx.rows.items():
-        if label != "A" or table == fx.ctx.tenant_table:
-            continue
-        if any(c.name == "auth_id" for c in _columns(conn, table)):
-            key = _pk(conn, table)
-            row = conn.execute(sql.SQL("SELECT auth_id::text FROM {} WHERE {} = %s").format(
-                sql.SQL(table), sql.Identifier(key or "id")), (pk,)).fetchone()
-            if row and row[0]:
-                return json.dumps({"sub": row[0], "role": "authenticated"})
-    return None

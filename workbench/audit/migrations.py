@@ -158,18 +158,19 @@ def apply_files(conn: psycopg.Connection, files: Sequence[Path]) -> ApplyFailure
         try:
             try:
                 conn.execute(text)  # type: ignore[arg-type]  # no parameters: simple protocol
-            except psycopg.Error as exc:
-                if exc.sqlstate != ACTIVE_SQL_TRANSACTION:
+            except psycopg.Error as whole:
+                if whole.sqlstate != ACTIVE_SQL_TRANSACTION:
                     raise
                 _run_statements(conn, text)
         except (psycopg.Error, _StatementFailed) as failed:
-            exc = failed.error if isinstance(failed, _StatementFailed) else failed
+            error = failed.error if isinstance(failed, _StatementFailed) else failed
             start = failed.start if isinstance(failed, _StatementFailed) else 0
-            position = exc.diag.statement_position
+            position = error.diag.statement_position
             line = (_line_of(text, str(start + int(position)))
                     if position and position.isdigit() else None)
             return ApplyFailure(
-                label(path), exc.sqlstate or "", (exc.diag.message_primary or str(exc)).strip(),
+                label(path), error.sqlstate or "",
+                (error.diag.message_primary or str(error)).strip(),
                 line, tuple(label(p) for p in files[i + 1:]))
     return None
 

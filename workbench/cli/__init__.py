@@ -44,6 +44,8 @@ def main() -> None:
         # Outside standalone mode click returns (not raises) the code of typer.Exit.
         code = app(standalone_mode=False)
         if isinstance(code, int) and code:
+            if code == 130:  # typer turns Ctrl-C into Exit(130) and says nothing
+                print("interrupted", file=sys.stderr)
             sys.exit(code)
     except WorkbenchError as exc:
         from workbench.settings import Settings, scrub

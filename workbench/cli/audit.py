@@ -90,6 +90,11 @@ def audit(
     with dbmod.connection(settings, name, autocommit=True,
                           options="-c default_transaction_read_only=on") as conn:
         report = run_audit(conn, options, checks=check, kinds=kind)
+    model = report.context.tenant_model
+    if not model.found() and not model.single_tenant:
+        err_console.print("no tenant model found: tenant checks had nothing to run on (see "
+                          "`workbench tenancy show`; --tenant-table/--tenancy FILE, or "
+                          "--no-tenant if the schema is single-tenant)")
     if fmt == "json":
         text = report.to_json()
         print(text)

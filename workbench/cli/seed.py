@@ -29,6 +29,7 @@ from workbench.cli._common import (
 )
 from workbench.errors import BadParameter
 from workbench.seed import SeedReport, load_profile, seed_database
+from workbench.seed.safety import restore_keys, terminate_as_interrupt
 from workbench.settings import VARIANTS, Settings
 
 
@@ -88,6 +89,8 @@ def seed(
                                        show_default=False)] = None,
     replace: Annotated[bool, _opt("--replace", "Empty a seeded database first.")] = False,
     resume: Annotated[bool, _opt("--resume", "Finish an interrupted run.")] = False,
+    restore: Annotated[bool, _opt("--restore", "Only put back the keys and indexes a killed "
+                                  "run left dropped (then --resume or --replace).")] = False,
     anomalies: Annotated[Path | None, _opt("--anomalies", "TOML file: defect kind = count.",
                                            show_default=False)] = None,
     copy_format: Annotated[str, _opt("--copy-format", "binary (where column types allow) or "
@@ -107,8 +110,8 @@ def seed(
     A profile whose hand-written generators do not fit the database's tables seeds it from its
     catalog instead (every table, any schema).
     """
-    if replace and resume:
-        raise BadParameter("--replace and --resume exclude each other; pass one")
+    if sum((replace, resume, restore)) > 1:
+        raise BadParameter("--replace, --resume and --restore exclude each other; pass one")
     if variant not in (*VARIANTS, "both"):
         raise BadParameter(f"--variant must be baseline, remediated or both, got {variant!r}")
     settings = settings_from(dsn, database)
@@ -116,6 +119,14 @@ def seed(
         target = database  # --database names a database (e.g. one `workbench clone` made)
     names = [target] if target else [
         settings.database_for(v) for v in (VARIANTS if variant == "both" else (variant,))]
+    if restore:
+        for name in names:
+            waiting, seconds = restore_keys(settings, name, workers=workers,
+                                            allow_destroy=allow_destroy)
+            steps = ", ".join(f"{k} {v:.1f}s" for k, v in seconds.items())
+            console.print(f"{name}: restored {waiting} keys, indexes and foreign keys ({steps})"
+                          if waiting else f"{name}: nothing to restore")
+        return
     mode = "replace" if replace else "resume" if resume else "refuse"
     schemas = tuple(schema or ("public",))
     if explain:
@@ -126,10 +137,12 @@ def seed(
         with Progress(TextColumn("{task.description:<20}"), BarColumn(), MofNCompleteColumn(),
                       TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
                       console=console, transient=True) as bar:
-            report = seed_database(settings, name, profile, scale=scale, seed=seed_value,
-                                   workers=workers, mode=mode, anomalies=anomalies,
-                                   allow_destroy=allow_destroy, progress=_bar_progress(bar),
-                                   copy_format=copy_format, schemas=schemas)  # type: ignore[arg-type]
+            with terminate_as_interrupt():  # SIGTERM/SIGHUP restore the keys like Ctrl-C
+                report = seed_database(settings, name, profile, scale=scale, seed=seed_value,
+                                       workers=workers, mode=mode, anomalies=anomalies,  # type: ignore[arg-type]
+                                       allow_destroy=allow_destroy, progress=_bar_progress(bar),
+                                       copy_format=copy_format,  # type: ignore[arg-type]
+                                       schemas=schemas)
         console.print(_summary(report))
         for what, rows in getattr(report, "costs", {}).items():
             console.print(f"[yellow]constraint cost:[/] {what}: {rows:,} rows")

@@ -42,7 +42,6 @@ from workbench.seed.profile import Profile
 from workbench.seed.runner import (
     SESSION,
     Progress,
-    SeedFailed,
     SeedReport,
     TableStats,
     _defer,
@@ -51,6 +50,7 @@ from workbench.seed.runner import (
     run_loaders,
     tenant_weights,
 )
+from workbench.seed.safety import RestoreFailed, pending, restored_on_failure
 from workbench.seed.values import Calendar
 from workbench.settings import Settings
 from workbench.sqlfiles import read_sql
@@ -172,28 +172,12 @@ def _move_sequences(conn: psycopg.Connection, plan: Plan) -> None:
                          .format(sql.Identifier(col), qualified(name)), (seq,))
 
 
-def _one_line(exc: Exception) -> str:
-    return " ".join(str(exc).split())[:300]
-
-
-def _restore(settings: Settings, database: str, workers: int) -> dict[str, float]:
-    """The runner's restore, its failure as one line saying what to do."""
-    try:
-        return restore_deferred(settings, database, workers)
-    except psycopg.Error as exc:
-        raise SeedFailed(
-            f"restoring the keys and indexes of {database!r} failed ({_one_line(exc)}); "
-            "`workbench seed --replace` empties the seeded tables and restores them") from None
-
-
 def _recover(settings: Settings, database: str, mode: str, schemas: tuple[str, ...]) -> None:
     """Keys and indexes an interrupted seed left dropped come back before anything is planned
     (the plan must see the whole schema). ``--replace`` empties the seeded tables first."""
+    if not pending(settings, database):
+        return
     with db.connection(settings, database, autocommit=True) as conn:
-        table = conn.execute("SELECT to_regclass('_workbench.seed_deferred')").fetchone()
-        if not table or table[0] is None or not conn.execute(
-                "SELECT EXISTS (SELECT 1 FROM _workbench.seed_deferred)").fetchone()[0]:  # type: ignore[index]
-            return
         if mode == "refuse":
             raise UnsafeOperation(
                 f"database {database!r} has keys and indexes an interrupted seed dropped: pass "
@@ -205,7 +189,13 @@ def _recover(settings: Settings, database: str, mode: str, schemas: tuple[str, .
             if made:
                 conn.execute(sql.SQL("TRUNCATE {}").format(
                     sql.SQL(", ").join(qualified(t) for t in made)))
-    _restore(settings, database, 2)
+    try:
+        restore_deferred(settings, database, 2)
+    except psycopg.Error as exc:
+        raise RestoreFailed(
+            f"the keys and indexes an interrupted seed of {database!r} dropped cannot be "
+            f"restored ({' '.join(str(exc).split())[:200]}); `workbench seed --replace "
+            f"--target {database}` empties the seeded tables and restores them") from None
 
 
 def seed_catalog(settings: Settings, database: str, prof: Profile, *, seed: int = 0,
@@ -236,7 +226,10 @@ def seed_catalog(settings: Settings, database: str, prof: Profile, *, seed: int 
     todo = [(i, float(weights[i])) for i in range(tenants) if i not in done]
     report.tenants_skipped = len(done)
     use_binary = copy_format == "binary"
-    try:
+    # Keys and indexes are dropped from here to the restore: any failure (Ctrl-C included)
+    # restores them before it leaves (workbench/seed/safety.py), as for the reviewed schema.
+    with restored_on_failure(lambda: restore_deferred(settings, database, max(workers, 1)),
+                             database):
         phase = time.perf_counter()
         if GLOBAL not in done:
             run_loaders(load_builds, lambda tasks: ((conninfo, plan, prof, seed, tasks),
@@ -249,14 +242,8 @@ def seed_catalog(settings: Settings, database: str, prof: Profile, *, seed: int 
                                                 {"use_binary": use_binary}),
                     todo, workers, report, progress, {})
         report.phases["load"] = time.perf_counter() - phase
-    except BaseException:
-        try:  # put the keys back; the load's own error is the one to report
-            restore_deferred(settings, database, max(workers, 1))
-        except psycopg.Error:
-            pass
-        raise
-    for step, secs in _restore(settings, database, max(workers, 1)).items():
-        report.phases[step] = secs
+        for step, secs in restore_deferred(settings, database, max(workers, 1)).items():
+            report.phases[step] = secs
     with db.connection(settings, database, autocommit=True) as conn:
         _move_sequences(conn, plan)
         phase = time.perf_counter()

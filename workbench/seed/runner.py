@@ -30,6 +30,7 @@ from workbench import db
 from workbench.errors import BadParameter, UnsafeOperation, WorkbenchError
 from workbench.seed.anomalies import AnomalySpec, inject_anomalies, load_anomalies
 from workbench.seed.profile import Profile, check_scale, load_profile
+from workbench.seed.safety import restored_on_failure
 from workbench.seed.tables import TABLES, Tenant, tenant_chunks
 from workbench.seed.values import Calendar, pools
 from workbench.seed.writer import Catalog, chunk_rows, copy_chunk, side_chunk
@@ -371,13 +372,15 @@ def seed_database(
     planned = _planned_rows(prof, weights)
     # A worker process costs ~1 s to start; below ~100k rows per worker it only slows things.
     workers = report.workers = max(1, min(workers, sum(planned.values()) // 100_000))
-    phase = time.perf_counter()
-    _run_tenants(settings.conninfo(database), prof, seed, catalog, todo, workers, report,
-                 progress, planned, use_binary=copy_format == "binary")
-    report.phases["load"] = time.perf_counter() - phase
-
-    for step, secs in restore_deferred(settings, database, workers).items():
-        report.phases[step] = secs
+    # Keys and indexes are dropped from here to the restore: any failure (Ctrl-C included)
+    # restores them before it leaves (workbench/seed/safety.py).
+    with restored_on_failure(lambda: restore_deferred(settings, database, workers), database):
+        phase = time.perf_counter()
+        _run_tenants(settings.conninfo(database), prof, seed, catalog, todo, workers, report,
+                     progress, planned, use_binary=copy_format == "binary")
+        report.phases["load"] = time.perf_counter() - phase
+        for step, secs in restore_deferred(settings, database, workers).items():
+            report.phases[step] = secs
     with db.connection(settings, database, autocommit=True) as conn:
         if spec is not None and (report.tenants_loaded or mode != "resume"):
             phase = time.perf_counter()
@@ -508,6 +511,10 @@ def run_loaders(load: Callable[..., Iterator[tuple[int, dict[str, list[float]]]]
             th.start()
         for th in threads:
             th.join()
+    except BaseException:  # no worker may still write while the failure restores the keys
+        for proc in procs:
+            proc.kill()
+        raise
     finally:
         for proc in procs:
             proc.wait()

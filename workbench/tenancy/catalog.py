@@ -93,6 +93,13 @@ class Function:
     returns: str
     returns_set: bool
     config: tuple[str, ...]
+    signature: str = ""                 # name(argument types), as regprocedure prints it
+    executors: tuple[str, ...] = ()     # roles granted EXECUTE ('PUBLIC' for everyone)
+
+    @property
+    def fixed_search_path(self) -> bool:
+        """The function sets its own search_path (``SET search_path = ...``)."""
+        return any(c.startswith("search_path=") for c in self.config)
 
 
 @dataclass(frozen=True)
@@ -104,20 +111,21 @@ class Catalog:
     foreign_keys: tuple[ForeignKey, ...]
     policies: tuple[Policy, ...]
     functions: tuple[Function, ...] = ()
-    by_short: dict[str, str] = field(default_factory=dict)
+    by_short: dict[str, str] = field(default_factory=dict)   # unqualified name -> key
+    by_plain: dict[str, str] = field(default_factory=dict)   # unquoted schema.table -> key
 
     def resolve(self, name: str) -> str | None:
         """A table name as an expression or function body prints it, to our qualified key."""
         name = name.strip()
         if name in self.tables:
             return name
-        plain = ".".join(part.strip('"') for part in name.split("."))
-        for key in self.tables:
-            if ".".join(p.strip('"') for p in key.split(".")) == plain:
-                return key
-        if "." not in plain:
-            return self.by_short.get(plain)
-        return None
+        plain = _plain(name)
+        return self.by_plain.get(plain) or (self.by_short.get(plain) if "." not in plain
+                                            else None)
+
+
+def _plain(name: str) -> str:
+    return ".".join(part.strip('"') for part in name.split("."))
 
 
 def audited_schemas(conn: psycopg.Connection, wanted: Sequence[str] = ()) -> tuple[str, ...]:
@@ -150,7 +158,8 @@ def read_catalog(conn: psycopg.Connection, schemas: Sequence[str]) -> Catalog:
                          for r in cur.execute(read_sql("tenancy/policies.sql"), params))
         functions = tuple(Function(r["name"], r["short_name"], r["security_definer"],
                                    r["language"], r["body"] or "", r["returns"],
-                                   r["returns_set"], tuple(r["config"]))
+                                   r["returns_set"], tuple(r["config"]), r["signature"],
+                                   tuple(r["executors"]))
                           for r in cur.execute(read_sql("tenancy/functions.sql"), params))
     shorts: dict[str, list[str]] = {}
     for t in tables.values():
@@ -158,4 +167,5 @@ def read_catalog(conn: psycopg.Connection, schemas: Sequence[str]) -> Catalog:
     by_short = {s: names[0] if len(names) == 1 else
                 next((n for n in names if n.startswith("public.")), names[0])
                 for s, names in shorts.items()}
-    return Catalog(tuple(schemas), tables, fks, policies, functions, by_short)
+    by_plain = {_plain(n): n for n in tables}
+    return Catalog(tuple(schemas), tables, fks, policies, functions, by_short, by_plain)

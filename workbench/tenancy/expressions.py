@@ -66,6 +66,7 @@ class Reader:
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
+        self._bodies: dict[tuple[str, int], Reading] = {}
         self.functions: dict[str, list[Function]] = {}
         for f in catalog.functions:
             self.functions.setdefault(f.name.replace('"', ""), []).append(f)
@@ -79,6 +80,13 @@ class Reader:
                 if f not in out:
                     out.append(f)
         return out
+
+    def body(self, text: str, depth: int = 1) -> Reading:
+        """What a function body reads (cached: one helper serves hundreds of policies)."""
+        key = (text, depth)
+        if key not in self._bodies:
+            self._bodies[key] = self.read(text, None, depth)
+        return self._bodies[key]
 
     def read(self, text: str, table: str | None = None, depth: int = 2) -> Reading:
         """What ``text`` reads; ``table`` is the policy's table (its own columns are collected)."""
@@ -103,7 +111,7 @@ class Reader:
         functions = list(called)
         if depth > 0:
             for f in called:
-                inner = self.read(f.body, None, depth - 1)
+                inner = self.body(f.body, depth - 1)
                 relations |= inner.relations
                 settings |= inner.settings
                 caller = caller or inner.caller

@@ -8,8 +8,9 @@ collects weighted evidence:
 * policies that compare a table's key column with the caller's tenants (a ``current_setting``,
   ``auth.uid()`` through a membership table, a helper function whose body is followed): strong;
 * a membership table linking the caller (``auth.uid()``, ``auth.users``) to the candidate;
-* the shapes multi-tenant schemas take and lookups do not: unique keys scoped by the column,
-  composite foreign keys carrying it, tables that carry it and reference each other, and
+* the shapes multi-tenant schemas take and lookups do not: unique keys scoped by the column
+  (with a column of the table's own: a junction table's pair of keys says nothing), composite
+  foreign keys carrying it, tables that carry it and reference each other, and
   deletes cascading from it.
 
 Column names count for nothing (the brief's ``team_id``/``account_id``/``project_id`` schemas
@@ -25,11 +26,18 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import psycopg
 
 from workbench.errors import BadParameter
-from workbench.tenancy.catalog import Catalog, ForeignKey, audited_schemas, read_catalog
+from workbench.tenancy.catalog import (
+    Catalog,
+    ForeignKey,
+    Policy,
+    audited_schemas,
+    read_catalog,
+)
 from workbench.tenancy.expressions import Reader, Reading
 from workbench.tenancy.model import Evidence, Hop, TableTenancy, TenantContext, TenantModel
 
@@ -40,6 +48,7 @@ FLOOR = 1.5
 SHAPES = ("policy", "membership", "composite_fk", "scoped_unique", "denormalized")
 
 
+@cache
 def _base_type(t: str) -> str:
     return re.sub(r"\(.*\)", "", t).strip()
 
@@ -48,7 +57,7 @@ def _base_type(t: str) -> str:
 class Candidate:
     """One possible tenant table and the tables that carry its key."""
 
-    table: str
+    table: str           # "" when no table is the tenant (policies compare with a setting)
     key: str
     key_type: str
     columns: dict[str, str] = field(default_factory=dict)      # direct table -> tenant column
@@ -79,6 +88,29 @@ class Inference:
         self.reader = Reader(catalog)
         self.readings = {(p.table, p.name): self.reader.read(p.text, p.table)
                          for p in catalog.policies}
+        self.fk_columns: dict[str, set[str]] = {}
+        self.key_columns: dict[str, set[str]] = {}  # columns that are a foreign key on their own
+        self.user_keys: dict[str, str] = {}  # table -> its NOT NULL key to the platform's users
+        for fk in catalog.foreign_keys:
+            self.fk_columns.setdefault(fk.child, set()).update(fk.columns)
+            if len(fk.columns) == 1:
+                self.key_columns.setdefault(fk.child, set()).add(fk.columns[0])
+            if len(fk.columns) == 1 and fk.not_null and fk.parent.startswith("auth."):
+                self.user_keys.setdefault(fk.child, fk.columns[0])
+        self.policies_of: dict[str, list[Policy]] = {}
+        for p in catalog.policies:
+            self.policies_of.setdefault(p.table, []).append(p)
+        self.with_column: dict[str, list[str]] = {}
+        for name, entry in sorted(catalog.tables.items()):
+            for col in entry.columns:
+                self.with_column.setdefault(col, []).append(name)
+        self.policy_columns: dict[str, set[str]] = {}
+        self.setting_columns: dict[str, set[str]] = {}  # compared with an application setting
+        for (table, _), reading in self.readings.items():
+            if reading.has_context:
+                self.policy_columns.setdefault(table, set()).update(reading.columns)
+            if any(not s.startswith("request.jwt") for s in reading.settings):
+                self.setting_columns.setdefault(table, set()).update(reading.columns)
         self.fks_by_parent: dict[tuple[str, str], list[ForeignKey]] = {}
         for fk in catalog.foreign_keys:
             if len(fk.columns) == 1 and fk.child != fk.parent:
@@ -106,12 +138,13 @@ class Inference:
         for fk in fks:
             if forced_column is None or fk.columns[0] == forced_column:
                 by_child.setdefault(fk.child, []).append(fk)
+        if not by_child:
+            return cand  # no key through the given column: not a candidate
         names = Counter(fk.columns[0] for group in by_child.values() for fk in group)
         dominant = forced_column or (min(names, key=lambda n: (-names[n], n)) if names else None)
-        policy_cols = self._policy_columns()
         for child, group in sorted(by_child.items()):
             cols = [fk.columns[0] for fk in group]
-            in_policy = [c for c in cols if c in policy_cols.get(child, set())]
+            in_policy = [c for c in cols if c in self.policy_columns.get(child, set())]
             not_null = [fk.columns[0] for fk in group if fk.not_null]
             pick = (in_policy or ([dominant] if dominant in cols else []) or not_null or cols)[0]
             cand.columns[child] = pick
@@ -120,32 +153,43 @@ class Inference:
                  + _list(f"{t}.{cand.columns[t]}" for t in fk_tables), len(fk_tables))
         carried = []
         if dominant:
-            for name, table in sorted(self.catalog.tables.items()):
-                col = table.columns.get(dominant)
+            for name in self.with_column.get(dominant, []):
+                col = self.catalog.tables[name].columns.get(dominant)
                 if (name != parent and name not in cand.columns and col is not None
                         and _base_type(col.type) == cand.key_type
-                        and not any(f.child == name and dominant in f.columns
-                                    for f in self.catalog.foreign_keys)):
+                        and dominant not in self.key_columns.get(name, set())):
                     cand.columns[name] = dominant
                     carried.append(name)
-        cand.add("carried", f"{dominant} ({cand.key_type}) without a foreign key on "
+        cand.add("carried", f"{dominant} ({cand.key_type}) without a key of its own on "
                  + _list(carried), len(carried))
         self._policy_evidence(cand)
         self._shape_evidence(cand, by_child)
         return cand
 
-    def _policy_columns(self) -> dict[str, set[str]]:
-        """Per table, its columns that policies able to learn the caller's tenant compare."""
-        out: dict[str, set[str]] = {}
-        for (table, _), reading in self.readings.items():
-            if reading.has_context:
-                out.setdefault(table, set()).update(reading.columns)
-        return out
+    def setting_candidate(self) -> Candidate | None:
+        """With no tenant table to point at: the column policies compare with a setting on the
+        most tables (``tenant_id = current_setting('app.tenant_id')::uuid`` everywhere)."""
+        counts = Counter(c for cols in self.setting_columns.values() for c in cols)
+        if not counts:
+            return None
+        column = min(counts, key=lambda c: (-counts[c], c))
+        first = next(t for t, cols in sorted(self.setting_columns.items()) if column in cols)
+        key_type = _base_type(self.catalog.tables[first].columns[column].type)
+        cand = Candidate("", column, key_type)
+        for name in self.with_column.get(column, []):
+            if _base_type(self.catalog.tables[name].columns[column].type) == key_type:
+                cand.columns[name] = column
+        self._policy_evidence(cand)
+        carried = sorted(set(cand.columns) - set(self.setting_columns))
+        cand.add("carried", f"{column} ({key_type}) on tables without such a policy: "
+                 + _list(carried), len(carried))
+        self._shape_evidence(cand, {})
+        return cand
 
     def _policy_evidence(self, cand: Candidate) -> None:
         tables: list[str] = []
         members: Counter[tuple[str, str, str]] = Counter()
-        for policy in self.catalog.policies:
+        for policy in [p for t in (*cand.columns, cand.table) for p in self.policies_of.get(t, [])]:
             reading = self.readings[(policy.table, policy.name)]
             column = cand.columns.get(policy.table)
             if not reading.has_context or column is None:
@@ -171,9 +215,9 @@ class Inference:
     def _memberships(self, cand: Candidate, reading: Reading | None) -> list[tuple[str, str, str]]:
         """Direct tables that link a user to the candidate: read by ``reading`` (or any)."""
         out = []
-        for table, tenant_col in cand.columns.items():
-            if reading is not None and table not in reading.relations:
-                continue
+        tables = sorted(reading.relations & cand.columns.keys() if reading else cand.columns)
+        for table in tables:
+            tenant_col = cand.columns[table]
             short = self.catalog.tables[table].short if table in self.catalog.tables else table
             user_col = None
             if reading is not None:
@@ -181,9 +225,7 @@ class Inference:
                                  if q in ("", short, table) and c != tenant_col
                                  and c in self.catalog.tables[table].columns), None)
             if user_col is None:
-                user_col = next((fk.columns[0] for fk in self.catalog.foreign_keys
-                                 if fk.child == table and len(fk.columns) == 1
-                                 and fk.parent.startswith("auth.") and fk.not_null), None)
+                user_col = self.user_keys.get(table)
             if user_col:
                 out.append((table, user_col, tenant_col))
         return out
@@ -204,7 +246,8 @@ class Inference:
         cand.add("denormalized", "tables carrying the tenant column reference each other: "
                  + _list(denorm), min(len(denorm), 6))
         scoped = [t for t, c in cols.items() if t in self.catalog.tables and any(
-            c in k and len(k) > 1 for k in self.catalog.tables[t].unique_keys)]
+            c in k and set(k) - {c} - self.fk_columns.get(t, set())
+            for k in self.catalog.tables[t].unique_keys)]
         cand.add("scoped_unique", "unique keys scoped by the tenant column on " + _list(scoped),
                  min(len(scoped), 3))
         cascading = [t for t, group in by_child.items() if any(fk.cascades for fk in group)]
@@ -227,7 +270,7 @@ class Inference:
         """Every table's tenancy under ``cand``, with the context and a confidence."""
         tables: dict[str, TableTenancy] = {}
         for name in self.catalog.tables:
-            if name == cand.table:
+            if cand.table and name == cand.table:
                 tables[name] = TableTenancy(name, "tenant")
             elif name in cand.columns:
                 tables[name] = TableTenancy(name, "direct", cand.columns[name])
@@ -241,7 +284,8 @@ class Inference:
         if runner_up:
             evidence += (Evidence("runner_up", f"{runner_up.table} scored {second} "
                                   f"against {score}", 0.0),)
-        return TenantModel(cand.table, (cand.key,), cand.key_type, dict(sorted(tables.items())),
+        key = (cand.key,) if cand.table else ()
+        return TenantModel(cand.table or None, key, cand.key_type, dict(sorted(tables.items())),
                            self._context(cand, tables), evidence, confidence,
                            self.catalog.schemas)
 
@@ -282,7 +326,7 @@ class Inference:
 
         ``auth.uid()`` itself (the caller's identity, read from the JWT settings) is not one.
         """
-        inner = self.reader.read(body, None)
+        inner = self.reader.body(body)
         own_settings = {s for s in inner.settings if not s.startswith("request.jwt")}
         return bool(own_settings) or bool(inner.relations & {tenant, member})
 
@@ -310,6 +354,10 @@ def infer_catalog(catalog: Catalog, *, tenant_table: str | None = None,
     if not cands and forced:
         return _forced_without_keys(catalog, table_key, tenant_column)
     best = cands[0] if cands else None
+    if not forced and (best is None or best.score < FLOOR or not best.shaped()):
+        fallback = inference.setting_candidate()
+        if fallback is not None and fallback.score >= FLOOR:
+            cands, best = [fallback, *cands], fallback
     if best is None or (not forced and (best.score < FLOOR or not best.shaped())):
         note = (f"best candidate {best.table} scored {best.score} (needs {FLOOR} and more than "
                 "foreign-key fan-in)" if best else "no table is referenced by foreign keys")

@@ -5,7 +5,8 @@
 --   * public.current_organization_id() fails closed AND loudly: it returns the tenant set with
 --     set_config('app.organization_id', <uuid>, true) and raises 42501 when it is unset or
 --     empty (after a transaction-local set ends, the setting reads as '').
---   * every one of the 15 tenant tables gets RLS ENABLEd and FORCEd (the owner is not exempt)
+--   * every one of the 15 tenant tables (and user_sessions, which reaches the tenant through
+--     users) gets RLS ENABLEd and FORCEd (the owner is not exempt)
 --     and one policy tenant_isolation FOR ALL TO public, USING and WITH CHECK
 --     organization_id = (SELECT public.current_organization_id()): wrapped in SELECT it is an
 --     initplan, evaluated once per statement, not per row.
@@ -114,3 +115,12 @@ ALTER TABLE public.users ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON public.users AS PERMISSIVE FOR ALL TO public
     USING (organization_id = (SELECT public.current_organization_id()))
     WITH CHECK (organization_id = (SELECT public.current_organization_id()));
+
+-- user_sessions has no organization_id of its own: it is tenant data through its NOT NULL
+-- user_id -> users (an indirect tenant table), so its policy follows that key.
+ALTER TABLE public.user_sessions ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON public.user_sessions AS PERMISSIVE FOR ALL TO public
+    USING (EXISTS (SELECT 1 FROM public.users u WHERE u.id = user_sessions.user_id
+                   AND u.organization_id = (SELECT public.current_organization_id())))
+    WITH CHECK (EXISTS (SELECT 1 FROM public.users u WHERE u.id = user_sessions.user_id
+                        AND u.organization_id = (SELECT public.current_organization_id())));
