@@ -206,7 +206,7 @@ def test_explain_plan_says_what_and_why_and_changes_nothing(settings: Settings) 
                          env=_env(settings))
     assert out.returncode == 0, out.stderr
     text = out.stdout
-    for expected in ("public.tasks [indirect]", "public.countries [reference]",
+    for expected in ("public.comments [indirect]", "public.countries [reference]",
                      "enum labels", "CHECK lists the allowed values",
                      "checked on the server", "self (a row of the same table",
                      "generated column: PostgreSQL computes it", "late"):
