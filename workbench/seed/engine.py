@@ -250,8 +250,9 @@ class Build:
         pick these rows (``(a IS NULL) <> (b IS NULL)`` over two foreign keys, say)."""
         rows = self.rows[tp.name]
         have = set(rows.keys.columns) - later
-        checks = [(c.name, c.expression, c.value_column) for c in tp.checks if c.client
-                  and set(cons.columns_of(c.expression)) <= have and c.value_column is None]
+        checks: list[tuple[str, str, str | None]] = [
+            (c.name, c.expression, c.value_column) for c in tp.checks if c.client
+            and set(cons.columns_of(c.expression)) <= have and c.value_column is None]
         if not checks or rows.keys.height == 0:
             return
         types = {c.name: c.base for c in tp.table.columns.values()}

@@ -207,7 +207,7 @@ def _scope(name: str, model: Any) -> tuple[str, str | None]:
 def _column_hints(table: Table) -> dict[str, cons.Hint]:
     types = {c.name: c.base for c in table.columns.values()}
     merged: dict[str, cons.Hint] = {}
-    sources = [(ch.expression, None) for ch in table.checks]
+    sources: list[tuple[str, str | None]] = [(ch.expression, None) for ch in table.checks]
     sources += [(d, c.name) for c in table.columns.values() for d in c.domain_checks]
     for expression, value_col in sources:
         for col, h in cons.hints(expression, types, value_col).items():
