@@ -289,3 +289,18 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(settings: Settings) -> N
             assert fingerprint(conn).diff(before) == []
             sums.append(checksums(conn, catalog))
     assert sums[0] == sums[1]
+
+
+def test_a_saved_tenant_model_is_used_as_given(settings: Settings, tmp_path: Path) -> None:
+    """--tenancy FILE: the plan follows the model in the file, not a fresh inference."""
+    from workbench.tenancy import TenantModel
+
+    name = build(settings, "textkeys", "cat_tenancy")
+    path = tmp_path / "model.toml"
+    path.write_text(TenantModel.none(("public",)).to_toml())
+    out = subprocess.run([sys.executable, "-m", "workbench", "seed", "--database", name,
+                          "--explain-plan", "--tenancy", str(path)], capture_output=True,
+                         text=True, timeout=120, env=_env(settings))
+    assert out.returncode == 0, out.stderr
+    assert "tenant: none found: every table global" in out.stdout
+    assert "public.customers [global]" in out.stdout
