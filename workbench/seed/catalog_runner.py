@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import psycopg
 from psycopg import sql
 
@@ -117,13 +118,21 @@ def load_builds(conninfo: str, plan: Plan, prof: Profile, seed: int,
                 outside[tenant] = read_outside(conn, plan, tenant=tenant)
                 conn.commit()
             build = Build(plan, seed, index, weight, cal, outside[tenant], max_rows,
-                          prof.tenants)
+                          _share(prof, index))
             with conn.transaction():
                 stats = write_build(conn, build, report, use_binary=use_binary)
                 conn.execute("INSERT INTO _workbench.seed_tenants (tenant, rows) VALUES (%s, %s)",
                              (index, json.dumps({"tables": {k: v[0] for k, v in stats.items()},
                                                  "costs": dict(build.costs)})))
             yield index, stats
+
+
+def _share(prof: Profile, index: int) -> tuple[float, float]:
+    """Tenant ``index``'s slice of [0, 1) by weight (the global task: all of it)."""
+    if index < 0:
+        return 0.0, 1.0
+    bounds = np.concatenate([[0.0], np.cumsum(tenant_weights(prof))]) / prof.tenants
+    return float(bounds[index]), float(bounds[index + 1])
 
 
 def _prepare(conn: psycopg.Connection, plan: Plan, database: str, prof: Profile, seed: int,

@@ -77,7 +77,7 @@ class Build:
     cal: Calendar
     outside: dict[str, pl.DataFrame]  # key columns of tables made elsewhere (global, reference)
     max_rows: int = 500_000
-    tenants: int = 1
+    share: tuple[float, float] = (0.0, 1.0)  # this tenant's slice of the tenants' total weight
     rows: dict[str, TableRows] = field(default_factory=dict)
     costs: Counter = field(default_factory=Counter)
     unique_done: set[tuple[str, str]] = field(default_factory=set)
@@ -189,8 +189,10 @@ class Build:
         if shared and f.role != "self":
             return self._matching_pick(frame, tp, f, parents, shared, rng)
         if f.unique_alone and self.slot >= 0 and f.fk.ref_table in self.outside:
-            # one-to-one with a global row (profiles.id -> auth.users.id): each tenant its share
-            parents = parents[self.slot::max(self.tenants, 1)]
+            # one-to-one with a global row (profiles.id -> auth.users.id): each tenant its own
+            # slice of the global rows, as large as its share of the tenants' weight
+            low, high = (round(x * parents.height) for x in self.share)
+            parents = parents[low:high]
         if f.unique:
             order = rng.permutation(parents.height)[:n]
             idx = np.concatenate([order, np.full(n - len(order), -1)]) if len(order) < n else order
