@@ -8,8 +8,12 @@ seed gives the same rows with one or two workers.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import psycopg
@@ -45,13 +49,29 @@ def catalog_of(settings: Settings, name: str) -> tuple[psycopg.Connection, Schem
     return conn, SchemaCatalog.read(conn, ("public",))
 
 
+SEEDED: dict[str, tuple] = {}
+
+
+def seeded_once(settings: Settings, schema: str) -> tuple:
+    """(schema, database, report, fingerprint before) of fixture ``schema`` seeded with ci."""
+    if schema not in SEEDED:
+        name = build(settings, schema, f"cat_{schema}")
+        with db.connection(settings, name, autocommit=True) as conn:
+            before = fingerprint(conn)
+        report = seed_catalog(settings, name, load_profile("ci"), workers=1)
+        SEEDED[schema] = (schema, name, report, before)
+    return SEEDED[schema]
+
+
 @pytest.fixture(scope="module", params=FIXTURES)
 def seeded(request: pytest.FixtureRequest, settings: Settings):  # type: ignore[no-untyped-def]
-    name = build(settings, request.param, f"cat_{request.param}")
-    with db.connection(settings, name, autocommit=True) as conn:
-        before = fingerprint(conn)
-    report = seed_catalog(settings, name, load_profile("ci"), workers=1)
-    return request.param, name, report, before
+    return seeded_once(settings, request.param)
+
+
+@pytest.fixture(scope="module")
+def saas(settings: Settings) -> str:
+    """The seeded saas fixture's database (tests must not change it)."""
+    return seeded_once(settings, "saas")[1]
 
 
 def test_every_table_gets_rows_and_every_constraint_holds(seeded, settings) -> None:  # type: ignore[no-untyped-def]
@@ -96,10 +116,9 @@ def test_tenant_sizes_are_skewed(seeded, settings) -> None:  # type: ignore[no-u
     assert len(sizes) == 4 and sizes[-1] > 2 * sizes[0]
 
 
-def test_values_follow_their_column(settings) -> None:  # type: ignore[no-untyped-def]
+def test_values_follow_their_column(saas: str, settings: Settings) -> None:
     """Enums, CHECK lists, varchar limits, text ids shaped like their default, emails."""
-    name = f"{settings.prefix}_cat_saas"
-    with db.connection(settings, name, autocommit=True) as conn:
+    with db.connection(settings, saas, autocommit=True) as conn:
         plans = {r[0] for r in conn.execute("SELECT DISTINCT plan FROM teams")}
         ids = [r[0] for r in conn.execute("SELECT id FROM invoices")]
         emails = [r[0] for r in conn.execute("SELECT email FROM users")]
@@ -114,10 +133,9 @@ def test_values_follow_their_column(settings) -> None:  # type: ignore[no-untype
     assert numbers == 1, "a per-tenant unique number counts from 1 in each tenant"
 
 
-def test_what_constraints_cost_is_reported(settings) -> None:  # type: ignore[no-untyped-def]
+def test_what_constraints_cost_is_reported(saas: str, settings: Settings) -> None:
     """A check only the server can evaluate drops rows: counted, and none of them stored."""
-    name = f"{settings.prefix}_cat_saas"
-    with db.connection(settings, name, autocommit=True) as conn:
+    with db.connection(settings, saas, autocommit=True) as conn:
         costs = conn.execute("SELECT report -> 'costs' FROM _workbench.seed_run").fetchone()[0]  # type: ignore[index]
         odd = conn.execute("SELECT count(*) FROM audit_events WHERE sequence_no % 2 = 1"
                            ).fetchone()[0]  # type: ignore[index]
@@ -176,8 +194,6 @@ def test_an_unresolvable_plan_names_every_column_and_changes_nothing(
 
 
 def _env(settings: Settings) -> dict[str, str]:
-    import os
-
     return {**os.environ, "WORKBENCH_DSN": settings.server_conninfo()}
 
 
@@ -190,7 +206,7 @@ def test_explain_plan_says_what_and_why_and_changes_nothing(settings: Settings) 
                          env=_env(settings))
     assert out.returncode == 0, out.stderr
     text = out.stdout
-    for expected in ("public.tasks [indirect]", "public.countries [reference]",
+    for expected in ("public.comments [indirect]", "public.countries [reference]",
                      "enum labels", "CHECK lists the allowed values",
                      "checked on the server", "self (a row of the same table",
                      "generated column: PostgreSQL computes it", "late"):
@@ -223,3 +239,68 @@ def test_an_override_naming_nothing_is_one_line(settings: Settings) -> None:
                                   "catalog": {"rows": {"public.custmers": 4}}})
     with pytest.raises(BadParameter, match="catalog.rows.public.custmers"):
         seed_catalog(settings, name, prof, workers=1)
+
+
+def test_sequences_continue_after_the_seeded_ids(saas: str, settings: Settings) -> None:
+    with db.connection(settings, saas) as conn:
+        top = conn.execute("SELECT max(id) FROM audit_events").fetchone()[0]  # type: ignore[index]
+        new = conn.execute("INSERT INTO audit_events (team_id, sequence_no, occurred_at) "
+                           "SELECT id, 2, now() FROM teams LIMIT 1 RETURNING id").fetchone()[0]  # type: ignore[index]
+        conn.rollback()
+    assert new > top
+
+
+@pytest.mark.slow
+def test_kill_9_then_resume_equals_an_uninterrupted_run(settings: Settings) -> None:
+    """A seed killed after its first tenant committed, then --resume: the same rows and the
+    same catalog as a seed that ran through."""
+    sums = []
+    for killed in (False, True):
+        name = build(settings, "saas", f"cat_kill{int(killed)}")
+        with db.connection(settings, name, autocommit=True) as conn:
+            before = fingerprint(conn)
+        cmd = [sys.executable, "-m", "workbench", "seed", "--database", name, "--seed", "4",
+               "--workers", "1"]
+        if killed:
+            proc = subprocess.Popen(cmd, env=_env(settings), stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, start_new_session=True)
+            with db.connection(settings, name, autocommit=True) as conn:
+                deadline = time.monotonic() + 120
+                while time.monotonic() < deadline and proc.poll() is None:
+                    ready = conn.execute("SELECT to_regclass('_workbench.seed_tenants')"
+                                         ).fetchone()[0]  # type: ignore[index]
+                    if ready and conn.execute("SELECT count(*) FROM _workbench.seed_tenants"
+                                              ).fetchone()[0] >= 2:  # type: ignore[index]
+                        break  # the global rows and one tenant are committed
+                    time.sleep(0.02)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            with db.connection(settings, name, autocommit=True) as conn:
+                pending = conn.execute("SELECT count(*) FROM _workbench.seed_deferred"
+                                       ).fetchone()[0]  # type: ignore[index]
+            assert pending > 0, "killed while keys were dropped"
+            cmd = [*cmd, "--resume"]
+        out = subprocess.run(cmd, env=_env(settings), capture_output=True, text=True,
+                             timeout=300)
+        assert out.returncode == 0, out.stderr[-500:]
+        conn, catalog = catalog_of(settings, name)
+        with conn:
+            assert fingerprint(conn).diff(before) == []
+            sums.append(checksums(conn, catalog))
+    assert sums[0] == sums[1]
+
+
+def test_a_saved_tenant_model_is_used_as_given(settings: Settings, tmp_path: Path) -> None:
+    """--tenancy FILE: the plan follows the model in the file, not a fresh inference."""
+    from workbench.tenancy import TenantModel
+
+    name = build(settings, "textkeys", "cat_tenancy")
+    path = tmp_path / "model.toml"
+    path.write_text(TenantModel.none(("public",)).to_toml())
+    out = subprocess.run([sys.executable, "-m", "workbench", "seed", "--database", name,
+                          "--explain-plan", "--tenancy", str(path)], capture_output=True,
+                         text=True, timeout=120, env=_env(settings))
+    assert out.returncode == 0, out.stderr
+    assert "tenant: none found: every table global" in out.stdout
+    assert "public.customers [global]" in out.stdout

@@ -8,8 +8,9 @@
 -- drop_ddl is the statement that drops the object before the load (NULL where dropping the
 -- parent's index drops the partition's too). Names are recorded, not regenerated, so the
 -- schema fingerprint is the same afterwards. Left in place: a key a kept foreign key depends
--- on, foreign keys on or to partitioned tables (their per-partition clones carry generated
--- names), and partitioned tables whose partitions are partitioned again.
+-- on, a key a view depends on (GROUP BY its primary key), foreign keys on or to partitioned
+-- tables (their per-partition clones carry generated names), and partitioned tables whose
+-- partitions are partitioned again.
 WITH plain AS (
     SELECT c.oid, format('%I.%I', n.nspname, c.relname) AS qname
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -36,6 +37,9 @@ keys AS (
     FROM pg_constraint con JOIN plain ON plain.oid = con.conrelid
     WHERE con.contype IN ('p', 'u', 'x')
       AND con.conindid NOT IN (SELECT conindid FROM kept_fk_indexes)
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d  -- a view grouping by this key needs it
+                      WHERE d.classid = 'pg_rewrite'::regclass
+                        AND d.refclassid = 'pg_constraint'::regclass AND d.refobjid = con.oid)
 ),
 parent_indexes AS (  -- indexes of partitioned tables, with the constraint they back if any
     SELECT x.indexrelid AS oid, parted.qname, i.relname AS name,

@@ -24,8 +24,10 @@ from workbench.cli._common import (
     DatabaseOption,
     DsnOption,
     SchemaOption,
+    TenancyOption,
     console,
     settings_from,
+    tenancy_from,
 )
 from workbench.errors import BadParameter
 from workbench.seed import SeedReport, load_profile, seed_database
@@ -47,7 +49,7 @@ def _summary(report: SeedReport) -> Table:
 
 
 def _explain(settings: Settings, database: str, profile: str, scale: float,
-             schemas: tuple[str, ...]) -> str:
+             schemas: tuple[str, ...], model: Any = None) -> str:
     """The plan listing of one database (or which hand-written generators would run)."""
     from workbench.seed.catalog_runner import explain_plan, pick_engine
 
@@ -56,7 +58,7 @@ def _explain(settings: Settings, database: str, profile: str, scale: float,
         return (f"{database}: profile {prof.name!r} drives the reviewed schema's hand-written "
                 "generators (workbench/seed/tables.py); every table they write is present")
     return f"{database}: seeded from its catalog with profile {prof.name!r}\n" + explain_plan(
-        settings, database, prof, schemas=schemas)
+        settings, database, prof, schemas=schemas, model=model)
 
 
 def _bar_progress(bar: Progress) -> Callable[[str, int, int], None]:
@@ -101,6 +103,7 @@ def seed(
     explain: Annotated[bool, _opt("--explain-plan", "Print what would be generated for each "
                                   "table and column, and why; change nothing.")] = False,
     schema: SchemaOption = None,
+    tenancy: TenancyOption = None,
     dsn: DsnOption = None,
     database: DatabaseOption = None,
     allow_destroy: AllowDestroyOption = False,
@@ -131,7 +134,7 @@ def seed(
     schemas = tuple(schema or ("public",))
     if explain:
         for name in names:
-            typer.echo(_explain(settings, name, profile, scale, schemas))
+            typer.echo(_explain(settings, name, profile, scale, schemas, tenancy_from(tenancy)))
         return
     for name in names:
         with Progress(TextColumn("{task.description:<20}"), BarColumn(), MofNCompleteColumn(),
@@ -141,7 +144,8 @@ def seed(
                 report = seed_database(settings, name, profile, scale=scale, seed=seed_value,
                                        workers=workers, mode=mode, anomalies=anomalies,  # type: ignore[arg-type]
                                        allow_destroy=allow_destroy, progress=_bar_progress(bar),
-                                       copy_format=copy_format, schemas=schemas)  # type: ignore[arg-type]
+                                       copy_format=copy_format,  # type: ignore[arg-type]
+                                       schemas=schemas, tenancy=tenancy_from(tenancy))
         console.print(_summary(report))
         for what, rows in getattr(report, "costs", {}).items():
             console.print(f"[yellow]constraint cost:[/] {what}: {rows:,} rows")

@@ -115,23 +115,24 @@ class SchemaCatalog:
                                       tuple(dchecks or ()), tuple(labels or ()))
         for (tname, name, kind, cols, ref, ref_cols, expr, on_delete, deferrable) in conn.execute(
                 read_sql("seed/catalog/constraints.sql"), params):  # type: ignore[arg-type]
-            table = tables.get(tname)
-            if table is None:
+            owner = tables.get(tname)
+            if owner is None:
                 continue
             if kind == "f":
-                table.foreign_keys.append(ForeignKey(name, tname, tuple(cols), ref,
+                owner.foreign_keys.append(ForeignKey(name, tname, tuple(cols), ref,
                                                      tuple(ref_cols), on_delete, deferrable))
             elif kind in ("p", "u"):
-                table.uniques.append(UniqueKey(name, tuple(cols), primary=kind == "p"))
+                owner.uniques.append(UniqueKey(name, tuple(cols), primary=kind == "p"))
             elif kind == "c":
-                table.checks.append(Check(name, expr))
+                owner.checks.append(Check(name, expr))
             else:
-                table.exclusions.append(name)
+                owner.exclusions.append(name)
         for tname, name, keys, predicate in conn.execute(
                 read_sql("seed/catalog/unique_indexes.sql"), params):  # type: ignore[arg-type]
-            table = tables.get(tname)
-            if table is not None:
-                table.uniques.append(UniqueKey(name, _key_columns(keys, table), False, predicate))
+            indexed = tables.get(tname)
+            if indexed is not None:
+                indexed.uniques.append(UniqueKey(name, _key_columns(keys, indexed), False,
+                                                 predicate))
         return cls(reach, tables)
 
 

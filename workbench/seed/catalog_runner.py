@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import psycopg
 from psycopg import sql
 
@@ -50,6 +51,7 @@ from workbench.seed.runner import (
     run_loaders,
     tenant_weights,
 )
+from workbench.seed.safety import RestoreFailed, pending, restored_on_failure
 from workbench.seed.values import Calendar
 from workbench.settings import Settings
 from workbench.sqlfiles import read_sql
@@ -115,13 +117,22 @@ def load_builds(conninfo: str, plan: Plan, prof: Profile, seed: int,
             if tenant not in outside:
                 outside[tenant] = read_outside(conn, plan, tenant=tenant)
                 conn.commit()
-            build = Build(plan, seed, index, weight, cal, outside[tenant], max_rows)
+            build = Build(plan, seed, index, weight, cal, outside[tenant], max_rows,
+                          _share(prof, index))
             with conn.transaction():
                 stats = write_build(conn, build, report, use_binary=use_binary)
                 conn.execute("INSERT INTO _workbench.seed_tenants (tenant, rows) VALUES (%s, %s)",
                              (index, json.dumps({"tables": {k: v[0] for k, v in stats.items()},
                                                  "costs": dict(build.costs)})))
             yield index, stats
+
+
+def _share(prof: Profile, index: int) -> tuple[float, float]:
+    """Tenant ``index``'s slice of [0, 1) by weight (the global task: all of it)."""
+    if index < 0:
+        return 0.0, 1.0
+    bounds = np.concatenate([[0.0], np.cumsum(tenant_weights(prof))]) / prof.tenants
+    return float(bounds[index]), float(bounds[index + 1])
 
 
 def _prepare(conn: psycopg.Connection, plan: Plan, database: str, prof: Profile, seed: int,
@@ -170,6 +181,32 @@ def _move_sequences(conn: psycopg.Connection, plan: Plan) -> None:
                          .format(sql.Identifier(col), qualified(name)), (seq,))
 
 
+def _recover(settings: Settings, database: str, mode: str, schemas: tuple[str, ...]) -> None:
+    """Keys and indexes an interrupted seed left dropped come back before anything is planned
+    (the plan must see the whole schema). ``--replace`` empties the seeded tables first."""
+    if not pending(settings, database):
+        return
+    with db.connection(settings, database, autocommit=True) as conn:
+        if mode == "refuse":
+            raise UnsafeOperation(
+                f"database {database!r} has keys and indexes an interrupted seed dropped: pass "
+                "--resume to finish that seed or --replace to start again")
+        if mode == "replace":
+            catalog = SchemaCatalog.read(conn, schemas)
+            kept = reference_tables(conn, catalog)
+            made = [t for t in catalog.tables if t not in kept]
+            if made:
+                conn.execute(sql.SQL("TRUNCATE {}").format(
+                    sql.SQL(", ").join(qualified(t) for t in made)))
+    try:
+        restore_deferred(settings, database, 2)
+    except psycopg.Error as exc:
+        raise RestoreFailed(
+            f"the keys and indexes an interrupted seed of {database!r} dropped cannot be "
+            f"restored ({' '.join(str(exc).split())[:200]}); `workbench seed --replace "
+            f"--target {database}` empties the seeded tables and restores them") from None
+
+
 def seed_catalog(settings: Settings, database: str, prof: Profile, *, seed: int = 0,
                  workers: int = 2, mode: str = "refuse", allow_destroy: bool = False,
                  progress: Progress | None = None, copy_format: str = "binary",
@@ -178,6 +215,7 @@ def seed_catalog(settings: Settings, database: str, prof: Profile, *, seed: int 
     """Seed ``database`` from its catalog with ``prof`` (already scaled); see the docstring."""
     db.require_destroyable(settings, database, allow_destroy=allow_destroy, action="seed")
     started = time.perf_counter()
+    _recover(settings, database, mode, schemas)
     report = CatalogSeedReport(database, prof.name, prof.scale, seed, workers, mode, copy_format)
     phase = time.perf_counter()
     with db.connection(settings, database, autocommit=True) as conn:
@@ -197,7 +235,10 @@ def seed_catalog(settings: Settings, database: str, prof: Profile, *, seed: int 
     todo = [(i, float(weights[i])) for i in range(tenants) if i not in done]
     report.tenants_skipped = len(done)
     use_binary = copy_format == "binary"
-    try:
+    # Keys and indexes are dropped from here to the restore: any failure (Ctrl-C included)
+    # restores them before it leaves (workbench/seed/safety.py), as for the reviewed schema.
+    with restored_on_failure(lambda: restore_deferred(settings, database, max(workers, 1)),
+                             database):
         phase = time.perf_counter()
         if GLOBAL not in done:
             run_loaders(load_builds, lambda tasks: ((conninfo, plan, prof, seed, tasks),
@@ -210,7 +251,6 @@ def seed_catalog(settings: Settings, database: str, prof: Profile, *, seed: int 
                                                 {"use_binary": use_binary}),
                     todo, workers, report, progress, {})
         report.phases["load"] = time.perf_counter() - phase
-    finally:
         for step, secs in restore_deferred(settings, database, max(workers, 1)).items():
             report.phases[step] = secs
     with db.connection(settings, database, autocommit=True) as conn:

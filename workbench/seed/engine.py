@@ -42,6 +42,7 @@ from workbench.seed.values import Calendar, rng_for
 from workbench.seed.writer import to_csv
 
 CHUNK_ROWS = 20_000
+RETRIES = 5  # draws of a failing row's non-key columns before it is dropped
 DROP = "__drop"  # marks rows of pass 1 that cannot be kept
 SEQUENCE = re.compile(r"nextval\('([^']+)'::regclass\)")
 
@@ -76,9 +77,10 @@ class Build:
     cal: Calendar
     outside: dict[str, pl.DataFrame]  # key columns of tables made elsewhere (global, reference)
     max_rows: int = 500_000
+    share: tuple[float, float] = (0.0, 1.0)  # this tenant's slice of the tenants' total weight
     rows: dict[str, TableRows] = field(default_factory=dict)
     costs: Counter = field(default_factory=Counter)
-    dropped: dict[str, pl.DataFrame] = field(default_factory=dict)  # keys dropped after picks
+    unique_done: set[tuple[str, str]] = field(default_factory=set)
 
     def rng(self, table: str, purpose: str) -> np.random.Generator:
         """The stream of one purpose of one table in this build."""
@@ -99,6 +101,12 @@ class Build:
 
     def count(self, tp: TablePlan, rng: np.random.Generator) -> tuple[int, np.ndarray | None]:
         """Rows of ``tp`` here, and for an anchored table each row's parent row."""
+        n, parent_of = self._count(tp, rng)
+        if tp.singleton and n > 1:
+            return 1, None if parent_of is None else parent_of[:1]
+        return n, parent_of
+
+    def _count(self, tp: TablePlan, rng: np.random.Generator) -> tuple[int, np.ndarray | None]:
         if tp.scope == "tenant":
             return 1, None
         if tp.anchor is not None:
@@ -141,8 +149,9 @@ class Build:
                 frame = frame.filter(~pl.col(DROP)).drop(DROP).with_columns(
                     pl.int_range(pl.len(), dtype=pl.Int64).alias("__row"))
             self.rows[name] = TableRows(frame, np.ones(frame.height, dtype=bool), parent_of)
-            if not any(d[0] is tp for d in deferred):
-                self.make_unique(tp)
+            later = {c for t, f in deferred if t is tp for c in f.fk.columns}
+            self.key_checks(tp, later)  # "exactly one parent" and the like, on keys alone
+            self.make_unique(tp, skip=later)  # before any other table picks these keys
         for tp, f in deferred:
             rows = self.rows[tp.name]
             rows.keys = self.fill_fk(rows.keys, tp, f, self.rng(tp.name, f"late:{f.fk.name}"),
@@ -151,7 +160,7 @@ class Build:
                 rows.alive &= ~rows.keys[DROP].to_numpy()
                 rows.keys = rows.keys.drop(DROP)
         for tp in {id(d[0]): d[0] for d in deferred}.values():
-            self.make_unique(tp)
+            self.make_unique(tp, skip=set())
 
     def fill_tenant(self, frame: pl.DataFrame, tp: TablePlan) -> pl.DataFrame:
         """The tenant column of a direct table: the tenant row's key."""
@@ -179,6 +188,11 @@ class Build:
         shared = [c for c in cols if c in frame.columns and frame[c].null_count() < n]
         if shared and f.role != "self":
             return self._matching_pick(frame, tp, f, parents, shared, rng)
+        if f.unique_alone and self.slot >= 0 and f.fk.ref_table in self.outside:
+            # one-to-one with a global row (profiles.id -> auth.users.id): each tenant its own
+            # slice of the global rows, as large as its share of the tenants' weight
+            low, high = (round(x * parents.height) for x in self.share)
+            parents = parents[low:high]
         if f.unique:
             order = rng.permutation(parents.height)[:n]
             idx = np.concatenate([order, np.full(n - len(order), -1)]) if len(order) < n else order
@@ -233,27 +247,87 @@ class Build:
         return self._assign(frame, tp, f, picked, picked[rest[0]].is_not_null().to_numpy(),
                             "no matching parent row")
 
-    def make_unique(self, tp: TablePlan) -> None:
-        """Unique keys over all of this build's rows of ``tp`` (token, else drop and count)."""
+    def key_checks(self, tp: TablePlan, later: set[str]) -> None:
+        """Checks on key columns only, satisfied before unique keys and before other tables
+        pick these rows (``(a IS NULL) <> (b IS NULL)`` over two foreign keys, say)."""
         rows = self.rows[tp.name]
+        have = set(rows.keys.columns) - later
+        checks: list[tuple[str, str, str | None]] = [
+            (c.name, c.expression, c.value_column) for c in tp.checks if c.client
+            and set(cons.columns_of(c.expression)) <= have and c.value_column is None]
+        if not checks or rows.keys.height == 0:
+            return
+        types = {c.name: c.base for c in tp.table.columns.values()}
+        nullable = {c.name for c in tp.table.columns.values() if not c.not_null}
+        fixed = set(tp.referenced_columns) | {c for c, s in tp.specs.items() if s.kind == "tenant"}
+        rows.keys, ok = satisfy(rows.keys, checks, types, nullable, fixed, self.costs)
+        rows.alive &= ok
+
+    def make_unique(self, tp: TablePlan, skip: set[str]) -> None:
+        """Unique keys over all of this build's rows of ``tp`` (token, else drop and count).
+
+        Keys using a column in ``skip`` (filled later: a cycle, a self-reference) wait for the
+        second call; each key is made unique once.
+        """
+        rows = self.rows[tp.name]
+        types = {c.name: c.base for c in tp.table.columns.values()}
         for u in tp.uniques:
-            within = None
+            if (tp.name, u.key.name) in self.unique_done or set(u.key.columns) & skip:
+                continue
+            self.unique_done.add((tp.name, u.key.name))
+            within, alone = None, False
             if u.predicate:
-                types = {c.name: c.base for c in tp.table.columns.values()}
-                expr = cons.to_polars(u.predicate, types)
-                if expr is not None and all(c in rows.keys.columns
-                                            for c in cons.columns_of(u.predicate)):
-                    within = rows.keys.select(expr).to_series()
+                # a partial key unique across tenants that nothing makes unique: the first
+                # tenant alone keeps rows inside the predicate
+                alone = u.scope == "global" and not u.built_in and u.token is None \
+                    and self.slot > 0
+                within = self._leave_predicate(tp, u.key.columns, u.predicate, types, alone)
             spec = tp.specs.get(u.token) if u.token else None
             max_len = spec.params.get("max_len") if spec else None
             frame, keep, changed = dedupe(rows.keys, u.key.columns, within, u.token, self.slot,
                                           rows.keys["__row"].to_numpy(), u.scope == "global",
                                           max_len)
             rows.keys = frame
+            if within is not None and u.predicate and alone:
+                keep &= ~within.fill_null(False).to_numpy()
             lost = rows.alive & ~keep
             if lost.any():
                 self.costs[f"{u.key.name} (duplicate keys: rows dropped)"] += int(lost.sum())
                 rows.alive &= keep
+
+    def _leave_predicate(self, tp: TablePlan, columns: tuple[str, ...], predicate: str,
+                         types: dict[str, str], alone: bool = False) -> pl.Series | None:
+        """Rows a partial unique index covers, after duplicates were drawn again to leave it
+        (a second default payment method becomes a non-default one, not a dropped row)."""
+        rows = self.rows[tp.name]
+        expr = cons.to_polars(predicate, types)
+        used = cons.columns_of(predicate)
+        if expr is None or not all(c in rows.keys.columns for c in used):
+            return None
+        redraw = [c for c in used if c in tp.specs and c not in tp.referenced_columns
+                  and tp.specs[c].kind not in ("server", "tenant")]
+        for attempt in range(RETRIES + 1):
+            within = rows.keys.select(expr.fill_null(False)).to_series()
+            inside = within.to_numpy() & rows.alive
+            if not redraw or attempt == RETRIES:
+                break
+            key = [c for c in columns if c in rows.keys.columns]
+            dup = np.zeros(rows.keys.height, dtype=bool)
+            idx = np.flatnonzero(inside)
+            if len(idx) and alone:
+                dup[idx] = True
+            elif len(idx):
+                first = rows.keys[idx].select(pl.struct(key).is_first_distinct()).to_series()
+                dup[idx[~first.to_numpy()]] = True
+            if not dup.any():
+                break
+            bad = np.flatnonzero(dup)
+            rng = self.rng(tp.name, f"partial:{predicate}:{attempt}")
+            ctx = Context(self.cal, self.slot, 0)
+            rows.keys = rows.keys.with_columns([
+                rows.keys[c].scatter(bad, values(tp.specs[c], rng, len(bad), ctx)
+                                     .cast(rows.keys[c].dtype)) for c in redraw])
+        return within
 
     # ---------------------------------------------------------------- pass 2: rows
 
@@ -264,27 +338,48 @@ class Build:
         types = {c.name: c.base for c in tp.table.columns.values()}
         nullable = {c.name for c in tp.table.columns.values() if not c.not_null}
         client = [(c.name, c.expression, c.value_column) for c in tp.checks if c.client]
-        fixed = set(tp.key_columns)
+        fixed = set(tp.fixed_columns)
         n = rows.keys.height
         for k, start in enumerate(range(0, max(n, 1), CHUNK_ROWS)):
             if n == 0:
                 return
             stop = min(n, start + CHUNK_ROWS)
-            rng = self.rng(name, f"rows:{k}")
-            frame = rows.keys[start:stop]
-            ctx = Context(self.cal, self.slot, start)
-            for col in tp.column_order:
-                spec = tp.specs[col]
-                if spec.kind in ("server", "tenant"):
-                    continue
-                ctx.frame = {c: frame[c] for c in frame.columns}
-                frame = frame.with_columns(values(spec, rng, frame.height, ctx).alias(col))
+            frame = self._rest(tp, rows.keys[start:stop], self.rng(name, f"rows:{k}"), start)
             keep = rows.alive[start:stop].copy()
             frame, keep = self._parents_alive(tp, frame, keep, nullable)
-            frame, ok = satisfy(frame, client, types, nullable, fixed, self.costs)
+            first: Counter = Counter()
+            frame, ok = satisfy(frame, client, types, nullable, fixed, first)
+            self.costs.update({w: n for w, n in first.items() if w.endswith("(rows repaired)")})
+            failed = int((keep & ~ok).sum())
+            for attempt in range(RETRIES):  # draw a failing row's other columns again
+                bad = np.flatnonzero(keep & ~ok)
+                if not len(bad) or not tp.column_order:
+                    break
+                redo = self._rest(tp, frame[bad], self.rng(name, f"retry:{k}:{attempt}"), start)
+                frame = frame.with_columns([frame[c].scatter(bad, redo[c].cast(frame[c].dtype))
+                                            for c in tp.column_order if c in redo.columns])
+                frame, ok = satisfy(frame, client, types, nullable, fixed, Counter())
+            if failed and failed > int((keep & ~ok).sum()):
+                self.costs[f"{name}: rows drawn again to pass checks"] += failed - int(
+                    (keep & ~ok).sum())
+            last: Counter = Counter()
+            frame, ok = satisfy(frame, client, types, nullable, fixed, last)
+            self.costs.update({w: n for w, n in last.items() if not w.endswith("repaired)")})
             keep &= ok
             rows.alive[start:stop] &= keep
             yield frame.filter(pl.Series(keep)), {}
+
+    def _rest(self, tp: TablePlan, frame: pl.DataFrame, rng: np.random.Generator,
+              row0: int) -> pl.DataFrame:
+        """The non-key columns of ``frame``'s rows."""
+        ctx = Context(self.cal, self.slot, row0)
+        for col in tp.column_order:
+            spec = tp.specs[col]
+            if spec.kind in ("server", "tenant"):
+                continue
+            ctx.frame = {c: frame[c] for c in frame.columns}
+            frame = frame.with_columns(values(spec, rng, frame.height, ctx).alias(col))
+        return frame
 
     def _parents_alive(self, tp: TablePlan, frame: pl.DataFrame, keep: np.ndarray,
                        nullable: set[str]) -> tuple[pl.DataFrame, np.ndarray]:

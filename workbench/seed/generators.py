@@ -44,6 +44,13 @@ DEFAULT_RANGES = {  # (low, high) by meaning, for numbers the checks leave open
 }
 
 
+def _pool(meaning: str) -> np.ndarray:
+    """A pool that exists (the meanings used here all have one)."""
+    pool = pool_for(meaning)
+    assert pool is not None, meaning
+    return pool
+
+
 @dataclass(frozen=True)
 class Spec:
     """How one column is filled, and why (shown by ``--explain-plan``).
@@ -60,7 +67,8 @@ class Spec:
 
     def describe(self) -> str:
         """One line for the plan listing."""
-        shown = {k: v for k, v in self.params.items() if k not in ("pool",)}
+        shown = {k: (v.kind if isinstance(v, Spec) else v) for k, v in self.params.items()
+                 if k not in ("pool",) and v is not None}
         extra = f" {shown}" if shown else ""
         nulls = f", {self.null_share:.0%} NULL" if self.null_share else ""
         return f"{self.kind}{extra}{nulls}: {self.reason}"
@@ -143,28 +151,28 @@ def _number(spec: Spec, rng: np.random.Generator, n: int, ctx: Context) -> pl.Se
 def _text(spec: Spec, rng: np.random.Generator, n: int, ctx: Context) -> pl.Series:
     p = spec.params
     meaning = p.get("meaning")
-    if meaning == "person":
-        first, last = pool_for("first_name"), pool_for("last_name")
+    if "pool" in p:  # values known to match the column's regex check
+        series = pl.Series(sample(rng, np.asarray(p["pool"]), n))
+    elif meaning == "person":
+        first, last = _pool("first_name"), _pool("last_name")
         series = pl.Series(sample(rng, first, n)) + " " + pl.Series(sample(rng, last, n))
     elif meaning == "email":
-        first, last = pool_for("first_name"), pool_for("last_name")
+        first, last = _pool("first_name"), _pool("last_name")
         local = (pl.Series(sample(rng, first, n)) + "." + pl.Series(sample(rng, last, n)))
         local = local.str.to_lowercase().str.replace_all(r"[^a-z0-9.]", "")
-        series = local + "@" + pl.Series(sample(rng, pool_for("domain"), n))
+        series = local + "@" + pl.Series(sample(rng, _pool("domain"), n))
     elif meaning == "slug":
-        series = (pl.Series(sample(rng, pool_for("word"), n)) + "-"
-                  + pl.Series(sample(rng, pool_for("word"), n)))
+        series = (pl.Series(sample(rng, _pool("word"), n)) + "-"
+                  + pl.Series(sample(rng, _pool("word"), n)))
     elif meaning == "token":
         series = pl.Series(hex_tokens(rng, n, 16))
     elif meaning == "code":
         series = ("".join(rng.choice(list(string.ascii_uppercase), size=3)) + "-"
                   + pl.Series(rng.integers(0, 10**6, size=n)).cast(pl.String).str.zfill(6))
-    elif "pool" in p:
-        series = pl.Series(sample(rng, np.asarray(p["pool"]), n))
     elif meaning and (pool := pool_for(meaning)) is not None:
         series = pl.Series(sample(rng, pool, n))
     else:
-        words = pool_for("word")
+        words = _pool("word")
         series = (pl.Series(sample(rng, words, n)).str.to_titlecase() + " "
                   + pl.Series(sample(rng, words, n)))
     return _fit_text(series.cast(pl.String), p)
@@ -217,7 +225,7 @@ def _time(spec: Spec, rng: np.random.Generator, n: int, ctx: Context) -> pl.Seri
 
 
 def _json(spec: Spec, rng: np.random.Generator, n: int, ctx: Context) -> pl.Series:
-    words = pool_for("word")
+    words = _pool("word")
     if spec.params.get("meaning") == "tags":
         a, b = sample(rng, words, n), sample(rng, words, n)
         k = rng.integers(0, 3, size=n)
@@ -264,7 +272,7 @@ def _textform(spec: Spec, rng: np.random.Generator, n: int, ctx: Context) -> pl.
         out = pl.Series([f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in secs])
         return out + "+00" if base == "timetz" else out
     if base in ("tsvector", "xml"):
-        words = pl.Series(sample(rng, pool_for("word"), n))
+        words = pl.Series(sample(rng, _pool("word"), n))
         return words if base == "tsvector" else "<p>" + words + "</p>"
     if base in ("bit", "varbit"):
         width = spec.params.get("width") or 8

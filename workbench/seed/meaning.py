@@ -28,6 +28,9 @@ RULES: tuple[tuple[str, tuple[str, ...], frozenset[str]], ...] = tuple(
     for meaning, words, types in (
         ("email", "email", "text varchar citext"),
         ("email", "mail", "text varchar citext"),
+        ("email", "from address", "text varchar citext"),
+        ("email", "to address", "text varchar citext"),
+        ("email", "reply to", "text varchar citext"),
         ("first_name", "first name", "text varchar citext"),
         ("first_name", "given name", "text varchar citext"),
         ("first_name", "firstname", "text varchar citext"),

@@ -87,8 +87,12 @@ def parse_overrides(profile: str, raw: dict[str, Any], scale: float = 1.0) -> Ov
         if not isinstance(value, str):
             raise BadParameter(f"profile {profile!r}: catalog.parents.{key} must name a "
                                "foreign key constraint")
+    defaults = Overrides()
     out = Overrides(
-        **{k: (int(v) if k == "max_rows_per_tenant" else v) for k, v in plain.items()},
+        rows_per_tenant=plain.get("rows_per_tenant", defaults.rows_per_tenant),
+        fanout=plain.get("fanout", defaults.fanout),
+        global_rows=plain.get("global_rows", defaults.global_rows),
+        max_rows_per_tenant=int(plain.get("max_rows_per_tenant", defaults.max_rows_per_tenant)),
         rows={k: _number(profile, f"rows.{k}", v) for k, v in _table(profile, raw, "rows").items()},
         fanouts={k: _number(profile, f"fanouts.{k}", v)
                  for k, v in _table(profile, raw, "fanouts").items()},

@@ -45,7 +45,7 @@ NATURAL_TIME = re.compile(r"\b(now|clock_timestamp|statement_timestamp|transacti
                           r"|CURRENT_(TIMESTAMP|DATE)|LOCALTIMESTAMP", re.I)
 UUID_DEFAULT = re.compile(r"gen_random_uuid|uuid_generate_v[14]|uuid_generate_v7|uuidv[47]", re.I)
 CREATION_WORDS = {"created", "inserted", "occurred", "started", "start", "begins", "timestamp",
-                  "at", "date", "time", "logged", "recorded"}
+                  "logged", "recorded"}
 NULL_SHARES = {"tombstone": 0.9, "later": 0.3, "future": 0.3, "paragraph": 0.2}
 DEFAULT_NULL_SHARE = 0.05
 
@@ -66,6 +66,8 @@ class FkPlan:
     null_share: float = 0.0
     note: str = ""
     late: bool = False  # its parent comes later in the order (a cycle): picked from pre-made keys
+    unique_alone: bool = False  # unique without the tenant column: a global parent row is
+    # given to one tenant only (profiles.id -> auth.users.id)
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,9 @@ class TablePlan:
     uniques: list[UniquePlan] = field(default_factory=list)
     checks: list[CheckPlan] = field(default_factory=list)
     key_columns: tuple[str, ...] = ()  # made for all rows first (referenced, unique, FK)
+    fixed_columns: tuple[str, ...] = ()  # other rows depend on them: repairs never change them
+    referenced_columns: tuple[str, ...] = ()  # what other tables' foreign keys point at
+    singleton: bool = False  # a unique key on the tenant alone: one row per tenant at most
     column_order: tuple[str, ...] = ()  # the other columns, dependencies first
     notes: list[str] = field(default_factory=list)
 
@@ -202,7 +207,7 @@ def _scope(name: str, model: Any) -> tuple[str, str | None]:
 def _column_hints(table: Table) -> dict[str, cons.Hint]:
     types = {c.name: c.base for c in table.columns.values()}
     merged: dict[str, cons.Hint] = {}
-    sources = [(ch.expression, None) for ch in table.checks]
+    sources: list[tuple[str, str | None]] = [(ch.expression, None) for ch in table.checks]
     sources += [(d, c.name) for c in table.columns.values() for d in c.domain_checks]
     for expression, value_col in sources:
         for col, h in cons.hints(expression, types, value_col).items():
@@ -233,7 +238,7 @@ def _id_shape(samples: list[str]) -> dict[str, Any] | None:
     chars = set("".join(rest))
     name = next((n for n in ("hex", "digits", "lower", "upper") if chars <= set(ALPHABETS[n])),
                 "alnum")
-    length = int(np.median([len(r) for r in rest])) or 12
+    length = max(len(r) for r in rest) or 12
     return {"prefix": prefix, "alphabet": name, "length": length}
 
 
@@ -244,7 +249,8 @@ def _sample_default(conn: psycopg.Connection | None, default: str) -> list[str]:
     try:
         with conn.transaction(force_rollback=True):
             conn.execute("SET TRANSACTION READ ONLY")
-            rows = conn.execute(sql.SQL("SELECT ({})::text FROM generate_series(1, 5)").format(
+            conn.execute("SELECT setseed(0.5)")  # random() repeats: the same plan next time
+            rows = conn.execute(sql.SQL("SELECT ({})::text FROM generate_series(1, 20)").format(
                 sql.SQL(default))).fetchall()  # type: ignore[arg-type]
         return [r[0] for r in rows if r[0] is not None]
     except psycopg.Error:
@@ -385,6 +391,12 @@ def _text_spec(table: Table, col: Col, hint: cons.Hint | None, meaning: str | No
             return Spec("idshape", f"text id shaped like its default {default[:40]!r}",
                         {**shape, **{k: v for k, v in params.items()
                                      if k in ("max_len", "min_len")}}, null_share, col.base)
+    if not default and (words(col.name)[-1:] == ["id"]) and not (hint and hint.regex):
+        # a text key the application makes (cuid, nanoid): random, fixed length
+        return Spec("idshape", "text id without a default: random, like a cuid",
+                    {"prefix": "", "alphabet": "lower", "length": 25,
+                     **{k: v for k, v in params.items() if k in ("max_len", "min_len")}},
+                    null_share, col.base)
     if hint and hint.regex:
         pattern, icase = hint.regex[0]
         pool = _matching_pool(table, col, meaning, pattern, icase, params)
@@ -438,12 +450,18 @@ def _anchor_choice(tp: TablePlan, candidates: list[ForeignKey], over: Overrides,
     return min(candidates, key=rank) if candidates else None
 
 
-def _order(tables: dict[str, TablePlan]) -> tuple[list[str], set[tuple[str, str]]]:
-    """Topological order (parents first) and the edges left late to break cycles."""
+def _order(tables: dict[str, TablePlan], tenant_table: str | None
+           ) -> tuple[list[str], set[tuple[str, str]]]:
+    """Topological order (parents first) and the edges left late to break cycles.
+
+    A direct table comes after the tenant table even without a foreign key to it (its tenant
+    column takes the tenant row's key).
+    """
     deps = {t: {f.ref_table for f in tp.table.foreign_keys
                 if f.ref_table in tables and f.ref_table != t
-                and tables[f.ref_table].scope != "reference"} for t, tp in tables.items()
-            if tp.scope != "reference"}
+                and tables[f.ref_table].scope != "reference"}
+            | ({tenant_table} if tenant_table and tp.scope == "direct" else set())
+            for t, tp in tables.items() if tp.scope != "reference"}
     order: list[str] = []
     late: set[tuple[str, str]] = set()
     remaining = dict(deps)
@@ -492,7 +510,7 @@ def make_plan(catalog: SchemaCatalog, model: Any, over: Overrides, *,
     for name, table in catalog.tables.items():
         scope, _ = _scope(name, model)
         tables[name] = TablePlan(name, "reference" if name in reference else scope, table)
-    order, late_edges = _order(tables)
+    order, late_edges = _order(tables, tenant_table)
     position = {t: i for i, t in enumerate(order)}
     unresolved: list[str] = []
     for name in order:
@@ -540,6 +558,9 @@ def _plan_table(tp: TablePlan, tables: dict[str, TablePlan], model: Any, over: O
         nullable = not all(table.columns[c].not_null for c in f.columns)
         unique = any(set(u.columns) <= set(f.columns) | ({tenant_col} if tenant_col else set())
                      and u.predicate is None for u in table.uniques)
+        # unique on the key alone: parents are never shared, not even between tenants
+        shared_never = any(set(u.columns) <= set(f.columns) and u.predicate is None
+                           for u in table.uniques)
         null_share = over.nulls.get(f"{tp.name}.{f.columns[0]}", 0.1 if nullable else 0.0)
         late = (tp.name, f.ref_table) in late_edges
         if parent is None:
@@ -559,7 +580,7 @@ def _plan_table(tp: TablePlan, tables: dict[str, TablePlan], model: Any, over: O
             unresolved.append(f"{tp.name}.{', '.join(f.columns)} (NOT NULL foreign key "
                               f"{f.name}: {note})")
         tp.fks.append(FkPlan(f, role, nullable, unique, null_share if role != "tenant" else 0.0,
-                             note, late))
+                             note, late, shared_never))
         fk_cols.update(f.columns)
 
     # rows
@@ -618,6 +639,12 @@ def _plan_table(tp: TablePlan, tables: dict[str, TablePlan], model: Any, over: O
         if not scoped and token is None:
             tp.notes.append(f"unique {u.name} spans tenants and has no column made unique "
                             "by construction: rows of different tenants may collide")
+    constant = {c for c, sp in tp.specs.items() if sp.kind == "tenant"} | {
+        c for f in tp.fks if f.role == "tenant" for c in f.fk.columns}
+    if tp.tenant_scoped and tp.scope != "tenant" and any(
+            u.predicate is None and set(u.columns) <= constant for u in table.uniques):
+        tp.singleton = True
+        tp.rows_reason = "at most one row per tenant (a unique key on the tenant alone)"
     per_tenant = {c for u in tp.uniques if u.scope == "tenant" for c in u.key.columns}
     shared = {c for u in tp.uniques if u.scope == "global" for c in u.key.columns}
     for c in per_tenant - shared:  # numbered within the tenant: (team_id, number) = 1, 2, ...
@@ -641,9 +668,14 @@ def _plan_table(tp: TablePlan, tables: dict[str, TablePlan], model: Any, over: O
                                 f"{d[:60]!r}")
     referenced = {c for other in tables.values() for f in other.table.foreign_keys
                   if f.ref_table == tp.name for c in f.ref_columns}
+    predicates = {c for u in table.uniques if u.predicate for c in cons.columns_of(u.predicate)}
     keys = [c for c in table.columns if c in referenced or c in unique_cols or c in fk_cols
-            or (tp.specs.get(c) and tp.specs[c].kind == "tenant")]
+            or c in predicates or (tp.specs.get(c) and tp.specs[c].kind == "tenant")]
     tp.key_columns = tuple(keys)
+    # NULL in a unique column conflicts with nothing, so only what other rows point at is fixed
+    tp.fixed_columns = tuple(c for c in keys if c in referenced or c in predicates or (
+        tp.specs.get(c) and tp.specs[c].kind == "tenant"))
+    tp.referenced_columns = tuple(c for c in keys if c in referenced)
     rest = [c for c in tp.specs if c not in keys]
     after = {c: tp.specs[c].params.get("after") for c in rest}
     tp.column_order = tuple(sorted(rest, key=lambda c: (after.get(c) is not None, c)))

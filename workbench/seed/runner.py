@@ -326,6 +326,7 @@ def seed_database(
     progress: Progress | None = None,
     copy_format: CopyFormat = "binary",
     schemas: tuple[str, ...] = ("public",),
+    tenancy: Any = None,
 ) -> SeedReport:
     """Seed ``database`` (an applied variant) with ``profile``; the same inputs give the same rows.
 
@@ -352,7 +353,7 @@ def seed_database(
                                "drop --anomalies")
         return seed_catalog(settings, database, prof, seed=seed, workers=workers, mode=mode,
                             allow_destroy=allow_destroy, progress=progress,
-                            copy_format=copy_format, schemas=schemas)
+                            copy_format=copy_format, schemas=schemas, model=tenancy)
     spec = load_anomalies(anomalies) if anomalies is not None else None
     db.require_destroyable(settings, database, allow_destroy=allow_destroy, action="seed")
     started = time.perf_counter()
