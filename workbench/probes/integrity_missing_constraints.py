@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from workbench.audit.context import detect
-from workbench.audit.targets import MONEY_NAMES
+from workbench.column_names import MONEY_NAMES
 from workbench.probes.base import Observation, Probe, ProbeContext
 from workbench.sqlfiles import read_sql
 

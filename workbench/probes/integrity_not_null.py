@@ -8,7 +8,7 @@ from typing import Any
 from psycopg.rows import dict_row
 
 from workbench.audit.context import detect
-from workbench.audit.targets import MONEY_NAMES
+from workbench.column_names import MONEY_NAMES
 from workbench.probes.base import Observation, Probe, ProbeContext
 from workbench.probes.integrity_missing_constraints import STATUS_NAMES
 from workbench.schema.units import units_for_risk
