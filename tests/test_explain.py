@@ -174,6 +174,10 @@ def test_contacts_and_line_item_probes_both_ways(settings, scratch_db, connect,
         "confirmed"
     assert _run("scale_order_line_items_index", settings, name, conn, tmp_path).verdict == \
         "confirmed"
+    # the table the review names for the risk is gone: nothing to judge, never a pass
+    conn.execute("DROP TABLE contacts CASCADE")
+    gone = _run("scale_contacts_per_customer", settings, name, conn, tmp_path)
+    assert gone.verdict == "not-testable" and "contacts" in gone.reason, gone.reason
 
 
 # What each scale probe must say on the unseeded variants (baseline, remediated): the baseline
