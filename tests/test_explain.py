@@ -1,8 +1,8 @@
 """EXPLAIN capture, findings, the what-if harness and the scale probes on real PostgreSQL.
 
-Data comes from sql/explain/synthetic_data.sql at a tiny scale, so these tests do not depend on
-the seeder. Each probe is checked on a database that has the defect (baseline) and one where
-the mitigation unit is applied.
+Data comes from the subject profile's synthetic_data.sql at a tiny scale, so these tests do not
+depend on the seeder. Each probe is checked on a database that has the defect (baseline) and one
+where the mitigation unit is applied.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ import psycopg
 
 from workbench.errors import NotFound
 from workbench.paths import project_root, sql_dir
+from workbench.sqlfiles import read_sql
 
 SUBJECT_FILE = "baseline/subject.toml"
 
@@ -44,6 +45,11 @@ def migrations_folder() -> Path:
 def tenant_insert() -> str:
     """The statement that makes up a tenant (input ``slug``), for rolled-back probe writes."""
     return str(profile()["tenant_insert"])
+
+
+def catalog_sql(key: str) -> str:
+    """The text of one of the query catalog's drawing statements (``[catalog]`` of the profile)."""
+    return read_sql(profile()["catalog"][key])
 
 
 def has_table(conn: psycopg.Connection, table: str) -> bool:
