@@ -21,7 +21,7 @@ from psycopg.rows import dict_row
 
 from workbench.errors import BadParameter, NotFound
 from workbench.paths import sql_dir
-from workbench.risks.subject import catalog_sql
+from workbench.risks.subject import catalog_sql, tenant_param
 
 HEADER = re.compile(r"^--\s*(\w+):\s*(.*)$")
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -183,7 +183,7 @@ def _draw_one(
     """One parameter set for the tenant in ``row`` (tenant_id, first_at, last_at)."""
     org = row["tenant_id"]
     since, until = _window(row["first_at"], row["last_at"], window, window_days)
-    args = {"org_id": org, "since": since, "until": until}
+    args = {tenant_param(): org, "since": since, "until": until}
     with conn.cursor(row_factory=dict_row) as cur:
         drawn = cur.execute(
             catalog_sql("draw_parameters"), args  # type: ignore[arg-type]
@@ -194,7 +194,7 @@ def _draw_one(
     with conn.cursor() as cur:
         cursor_row = cur.execute(
             catalog_sql("keyset_cursor"),  # type: ignore[arg-type]
-            {"org_id": org, "customer_status": values.get("customer_status"),
+            {tenant_param(): org, "customer_status": values.get("customer_status"),
              "page_size": page_size},
         ).fetchone()
     values["cursor_created_at"] = cursor_row[0] if cursor_row else datetime.max
@@ -204,15 +204,15 @@ def _draw_one(
 
 def draw_parameters_for(
     conn: psycopg.Connection,
-    organization_ids: list[str] | tuple[str, ...],
+    tenant_ids: list[str] | tuple[str, ...],
     *,
     window: str = "recent",
     window_days: int = 30,
     page_size: int = 50,
 ) -> dict[str, ParamSet]:
-    """One parameter set per given organization (any tenant, not only the largest/smallest).
+    """One parameter set per given tenant (any tenant, not only the largest/smallest).
 
-    The same drawing as :func:`draw_parameters`, keyed by organization id (the set's ``tenant``
+    The same drawing as :func:`draw_parameters`, keyed by tenant id (the set's ``tenant``
     is the id). The load tests use it to give each simulated user its own tenant's values. A
     tenant with no rows in the big tables gets a window ending now (its queries find nothing).
     """
@@ -221,7 +221,7 @@ def draw_parameters_for(
     spans = {str(r["tenant_id"]): r for r in tenants(conn)}
     now = datetime.now(UTC)
     out: dict[str, ParamSet] = {}
-    for org in organization_ids:
+    for org in tenant_ids:
         row = spans.get(str(org)) or {"tenant_id": org, "first_at": now, "last_at": now}
         out[str(org)] = _draw_one(conn, row, str(org), window, window_days, page_size)
     return out

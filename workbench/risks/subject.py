@@ -52,6 +52,11 @@ def catalog_sql(key: str) -> str:
     return read_sql(profile()["catalog"][key])
 
 
+def tenant_param() -> str:
+    """The query catalog's parameter name for the caller's tenant id."""
+    return str(profile()["catalog"]["tenant_param"])
+
+
 def has_table(conn: psycopg.Connection, table: str) -> bool:
     """Whether the database under test has the table the review names (in its search_path)."""
     row = conn.execute("SELECT to_regclass(%s) IS NOT NULL", (table,)).fetchone()
