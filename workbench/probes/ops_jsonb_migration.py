@@ -45,7 +45,7 @@ def _shapes() -> dict[str, str]:
     return {"renamed_key": _target()["renamed_key_payload"], "not_an_array": '"see notes"'}
 
 
-def _migrations() -> dict[str, sql.Composable]:
+def _migrations() -> dict[str, sql.SQL | sql.Composed]:
     """The same interface change three ways: JSONB key rename, typed rename, typed rewrite."""
     t = _target()
     table, typed = sql.Identifier("public", t["table"]), sql.Identifier(t["typed_column"])
@@ -139,7 +139,8 @@ class OpsJsonbMigration(Probe):
                             {"org": org}).fetchone()[0]  # type: ignore[index]
 
     @staticmethod
-    def _migrate(ctx: ProbeContext, statement: sql.Composable, table: str) -> dict[str, Any]:
+    def _migrate(ctx: ProbeContext, statement: sql.SQL | sql.Composed,
+                 table: str) -> dict[str, Any]:
         """Run one migration statement in a rolled-back transaction: time, locks, blocking."""
         conn = ctx.conn
         text = statement.as_string(conn)
