@@ -5,8 +5,8 @@ takes before/after latencies from plain executions, because instrumenting every 
 runtime. This script measures by how much, per catalog query, in one run: for each query and
 parameter set (large and small tenant, recent window) it alternates plain execution (client
 monotonic clock), EXPLAIN ANALYZE with timing, and EXPLAIN ANALYZE with TIMING OFF, ``--repeats``
-times after a warm-up, and prints medians and the overheads. Data is synthetic
-(``sql/explain/synthetic_data.sql``) at ``--scale`` in a private database, dropped afterwards.
+times after a warm-up, and prints medians and the overheads. Data is synthetic (the subject
+profile's ``synthetic_data.sql``) at ``--scale`` in a private database, dropped afterwards.
 Usage::
 
     .venv/bin/python benchmarks/explain_overhead.py [--scale 1.0] [--repeats 15] [--dsn ...]

@@ -121,3 +121,20 @@ def test_bad_gate_arguments_are_one_line_errors() -> None:
     r = subprocess.run([sys.executable, "-m", "workbench", "report", "--compare", "nope1", "nope2"],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and "no report run 'nope1'" in r.stderr
+
+
+def test_verdict_wording_follows_the_variant_role_not_its_name(monkeypatch) -> None:
+    """Renaming the variants keeps the wording: the role in VARIANT_ROLES decides it."""
+    import pytest
+
+    from workbench import settings
+    from workbench.errors import BadParameter
+    from workbench.probes.base import Verdict, verdict_for
+
+    monkeypatch.setattr(settings, "VARIANT_ROLES", {"as_found": "reviewed", "fixed": "mitigated"})
+    assert verdict_for("as_found", True) == Verdict.CONFIRMED
+    assert verdict_for("fixed", True) == Verdict.NOT_MITIGATED
+    assert verdict_for("fixed", False) == Verdict.MITIGATED
+    assert settings.variant_with_role("mitigated") == "fixed"
+    with pytest.raises(BadParameter, match="unknown variant 'baseline'"):
+        verdict_for("baseline", True)

@@ -21,7 +21,7 @@ from psycopg.rows import dict_row
 
 from workbench.errors import BadParameter, NotFound
 from workbench.paths import sql_dir
-from workbench.sqlfiles import read_sql
+from workbench.risks.subject import catalog_sql, tenant_param
 
 HEADER = re.compile(r"^--\s*(\w+):\s*(.*)$")
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -136,7 +136,7 @@ def select_queries(names: list[str] | tuple[str, ...] = (), risk: str | None = N
 def tenants(conn: psycopg.Connection) -> list[dict[str, Any]]:
     """Tenants by size, largest first, with the span of their history."""
     with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute(read_sql("explain/tenants.sql")).fetchall()  # type: ignore[arg-type]
+        return cur.execute(catalog_sql("tenants")).fetchall()  # type: ignore[arg-type]
 
 
 def _window(first: datetime, last: datetime, which: str, days: int) -> tuple[datetime, datetime]:
@@ -156,9 +156,9 @@ def draw_parameters(
 ) -> list[ParamSet]:
     """Parameter sets for the largest and smallest tenant, over a recent and an old window.
 
-    Values come from the tenant's own rows (see ``sql/explain/draw_parameters.sql``), so a
-    query for "this customer's orders" asks about a customer that has orders. A database with
-    no tenant rows is an error: there is nothing to measure.
+    Values come from the tenant's own rows (the ``draw_parameters`` statement of the reviewed
+    subject's profile), so a query for "this customer's orders" asks about a customer that has
+    orders. A database with no tenant rows is an error: there is nothing to measure.
     """
     ranked = tenants(conn)
     if not ranked:
@@ -180,21 +180,21 @@ def _draw_one(
     conn: psycopg.Connection, row: dict[str, Any], tenant: str, window: str,
     window_days: int, page_size: int,
 ) -> ParamSet:
-    """One parameter set for the tenant in ``row`` (organization_id, first_at, last_at)."""
-    org = row["organization_id"]
+    """One parameter set for the tenant in ``row`` (tenant_id, first_at, last_at)."""
+    org = row["tenant_id"]
     since, until = _window(row["first_at"], row["last_at"], window, window_days)
-    args = {"org_id": org, "since": since, "until": until}
+    args = {tenant_param(): org, "since": since, "until": until}
     with conn.cursor(row_factory=dict_row) as cur:
         drawn = cur.execute(
-            read_sql("explain/draw_parameters.sql"), args  # type: ignore[arg-type]
+            catalog_sql("draw_parameters"), args  # type: ignore[arg-type]
         ).fetchone() or {}
     values: dict[str, Any] = {**args, **drawn, "page_size": page_size}
     values["opportunity_id"] = values.get("opportunity_id") or values.get("any_opportunity_id")
     values["session_cutoff"] = until - timedelta(days=window_days)
     with conn.cursor() as cur:
         cursor_row = cur.execute(
-            read_sql("explain/keyset_cursor.sql"),  # type: ignore[arg-type]
-            {"org_id": org, "customer_status": values.get("customer_status"),
+            catalog_sql("keyset_cursor"),  # type: ignore[arg-type]
+            {tenant_param(): org, "customer_status": values.get("customer_status"),
              "page_size": page_size},
         ).fetchone()
     values["cursor_created_at"] = cursor_row[0] if cursor_row else datetime.max
@@ -204,24 +204,24 @@ def _draw_one(
 
 def draw_parameters_for(
     conn: psycopg.Connection,
-    organization_ids: list[str] | tuple[str, ...],
+    tenant_ids: list[str] | tuple[str, ...],
     *,
     window: str = "recent",
     window_days: int = 30,
     page_size: int = 50,
 ) -> dict[str, ParamSet]:
-    """One parameter set per given organization (any tenant, not only the largest/smallest).
+    """One parameter set per given tenant (any tenant, not only the largest/smallest).
 
-    The same drawing as :func:`draw_parameters`, keyed by organization id (the set's ``tenant``
+    The same drawing as :func:`draw_parameters`, keyed by tenant id (the set's ``tenant``
     is the id). The load tests use it to give each simulated user its own tenant's values. A
     tenant with no rows in the big tables gets a window ending now (its queries find nothing).
     """
     if window not in WINDOWS:
         raise BadParameter(f"unknown window {window!r}; choose from {', '.join(WINDOWS)}")
-    spans = {str(r["organization_id"]): r for r in tenants(conn)}
+    spans = {str(r["tenant_id"]): r for r in tenants(conn)}
     now = datetime.now(UTC)
     out: dict[str, ParamSet] = {}
-    for org in organization_ids:
-        row = spans.get(str(org)) or {"organization_id": org, "first_at": now, "last_at": now}
+    for org in tenant_ids:
+        row = spans.get(str(org)) or {"tenant_id": org, "first_at": now, "last_at": now}
         out[str(org)] = _draw_one(conn, row, str(org), window, window_days, page_size)
     return out

@@ -18,7 +18,11 @@ from workbench.errors import BadParameter
 from workbench.paths import project_root
 
 SECRET_KEYS = ("password", "sslpassword")
-VARIANTS = ("baseline", "remediated")
+# Each variant's role, one definition: "reviewed" is the schema as the review found it (a defect
+# there is "confirmed"); "mitigated" has every mitigation unit applied (a defect there is
+# "not-mitigated"). Verdict wording and which units a variant gets follow the role, not the name.
+VARIANT_ROLES = {"baseline": "reviewed", "remediated": "mitigated"}
+VARIANTS = tuple(VARIANT_ROLES)
 # Server settings whose values may carry credentials (a replication conninfo, a shell command
 # with a password or a key passphrase in it): a bundle shows that they are set, never the value.
 CREDENTIAL_SETTINGS = frozenset({
@@ -28,6 +32,18 @@ CREDENTIAL_SETTINGS = frozenset({
 REDACTED = "***"
 # A password inside a longer value that is no conninfo itself (a command, a quoted string).
 _EMBEDDED_SECRET = re.compile(r"(?i)(ssl)?password\s*=|PGPASSWORD|://[^/@\s:]+:[^/@\s]+@")
+
+
+def variant_role(variant: str) -> str:
+    """The role of ``variant`` ("reviewed" or "mitigated"); an unknown name is a one-line error."""
+    if variant not in VARIANT_ROLES:
+        raise BadParameter(f"unknown variant {variant!r}; choose one of {', '.join(VARIANT_ROLES)}")
+    return VARIANT_ROLES[variant]
+
+
+def variant_with_role(role: str) -> str:
+    """The variant that plays ``role`` ("reviewed" or "mitigated")."""
+    return next(name for name, r in VARIANT_ROLES.items() if r == role)
 
 
 def parse_dsn(dsn: str, *, source: str = "--dsn") -> dict[str, str]:
@@ -185,8 +201,7 @@ class Settings:
 
     def database_for(self, variant: str) -> str:
         """The workbench-owned database that holds ``variant``."""
-        if variant not in VARIANTS:
-            raise BadParameter(f"unknown variant {variant!r}; choose one of {', '.join(VARIANTS)}")
+        variant_role(variant)  # raises the one-line error for an unknown name
         return f"{self.prefix}_{variant}"
 
     def describe(self) -> str:

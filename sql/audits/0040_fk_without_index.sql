@@ -4,7 +4,7 @@
 -- kind: structural
 -- Deleting or updating a parent row then scans the whole child table (once per parent row), and
 -- the lock is held for that long. Indexes that merely contain the columns after another one
--- (organization_id, customer_id) do not help a lookup by customer_id alone. Splinter's
+-- (tenant_id, parent_id) do not help a lookup by parent_id alone. Splinter's
 -- unindexed_foreign_keys, plus the child table's size. A composite key that includes the tenant
 -- column is also served by an index that leads with one of its other columns. A partial index
 -- does not count (the key check's lookup has no WHERE to match it), nor an invalid one. Columns

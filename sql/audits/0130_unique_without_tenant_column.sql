@@ -3,7 +3,7 @@
 -- risks: RISK-MT-003, RISK-MT-004
 -- kind: structural
 -- requires: tenant-model
--- A global unique on a tenant table makes one tenant's value block another's (two organizations
+-- A global unique on a tenant table makes one tenant's value block another's (two tenants
 -- cannot both use SKU "A-1"). Some are rightly global (a login id, a token hash), so they are
 -- listed for review, not gated. Primary keys and uniques that contain the primary key are skipped.
 WITH tenant_column AS (  -- the model's per-table tenant columns, parsed once

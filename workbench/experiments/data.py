@@ -1,8 +1,9 @@
 """Databases for experiments and tests: the baseline DDL plus chosen units and data.
 
-Until (and besides) the seeder, ``sql/explain/synthetic_data.sql`` gives small, skewed,
-self-consistent data at any scale, so tests of the catalog, EXPLAIN capture and experiments do
-not depend on another component, and growth curves can build several sizes in one run.
+Until (and besides) the seeder, the reviewed subject's ``synthetic_data`` script (named in
+``sql/baseline/subject.toml``) gives small, skewed, self-consistent data at any scale, so tests of
+the catalog, EXPLAIN capture and experiments do not depend on another component, and growth curves
+can build several sizes in one run.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import psycopg
 
 from workbench import db
 from workbench.paths import sql_dir
+from workbench.risks.subject import profile
 from workbench.schema.units import apply_unit, ensure_meta, get_unit
 from workbench.schema.variants import baseline_scripts
 from workbench.settings import Settings
@@ -23,7 +25,7 @@ def load_synthetic(conn: psycopg.Connection, scale: float = 1.0) -> None:
     """Fill an empty baseline-shaped database with synthetic data (scale 1 = about 120k rows)."""
     with conn.transaction():
         conn.execute("SELECT set_config('wb.scale', %s, true)", (str(scale),))
-        run_script(conn, sql_dir() / "explain" / "synthetic_data.sql")
+        run_script(conn, sql_dir() / profile()["catalog"]["synthetic_data"])
     conn.execute("ANALYZE")
 
 

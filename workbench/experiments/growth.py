@@ -30,7 +30,7 @@ from workbench.settings import Settings
 
 MIN_ROWS = 3_000
 MAX_DECADES = 3
-REVIEWED_SYNTHETIC_ROWS = 120_000  # sql/explain/synthetic_data.sql at scale 1
+REVIEWED_SYNTHETIC_ROWS = 120_000  # the profile's synthetic_data at scale 1
 
 
 def profile_rows(profile: Profile) -> float:

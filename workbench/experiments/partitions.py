@@ -26,13 +26,15 @@ from psycopg import sql
 from workbench import db, explain
 from workbench.experiments.data import build_database
 from workbench.queries import Query, draw_parameters, select_queries
+from workbench.risks.subject import named
 from workbench.schema.units import apply_unit, get_unit
 from workbench.seed import seed_database
 from workbench.settings import Settings
 
 PARTITION_UNIT = "0300_partition_append_only_by_month"
-PARTITIONED_TABLES = ("email_history", "activities", "inventory_movements")
 GROWTH_RISKS = ("RISK-SCALE-001", "RISK-SCALE-002", "RISK-SCALE-003")
+# The append-only tables the review names for the growth risks (the reviewed subject's profile).
+PARTITIONED_TABLES = tuple(str(named(r)["table"]) for r in GROWTH_RISKS)
 CLONE = "archival_clone"  # in _workbench: outside the fingerprint, WAL-logged like the real one
 
 
@@ -87,7 +89,7 @@ def _dead_tuples(conn: psycopg.Connection, schema: str, table: str) -> int:
     return int(row[0]) if row else 0
 
 
-def archival(conn: psycopg.Connection, table: str = "activities") -> pd.DataFrame:
+def archival(conn: psycopg.Connection, table: str) -> pd.DataFrame:
     """DETACH PARTITION (+ DROP) vs DELETE of the oldest month: seconds, WAL bytes, dead tuples.
 
     ``conn`` must be autocommit. DETACH and DROP run on the real partition inside a transaction
@@ -208,9 +210,9 @@ def growth(
             if profile:
                 seed_database(settings, name, profile, scale=scale)
             with db.connection(settings, name, autocommit=True, prepare_threshold=None) as conn:
-                history = conn.execute(
-                    "SELECT (SELECT count(*) FROM activities) + (SELECT count(*) FROM "
-                    "email_history) + (SELECT count(*) FROM inventory_movements)").fetchone()
+                history = conn.execute(sql.SQL("SELECT {}").format(sql.SQL(" + ").join(
+                    sql.SQL("(SELECT count(*) FROM {})").format(sql.Identifier(t))
+                    for t in PARTITIONED_TABLES))).fetchone()
                 sets = draw_parameters(conn, windows=("recent",))
                 settings_now = explain.session_settings(conn)
                 for layout in ("plain", "partitioned"):

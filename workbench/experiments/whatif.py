@@ -24,6 +24,7 @@ import psycopg
 
 from workbench import explain
 from workbench.errors import SchemaError
+from workbench.experiments.write_cost import insert_rate
 from workbench.queries import ParamSet, Query, catalog, draw_parameters
 from workbench.schema.fingerprint import fingerprint
 from workbench.schema.units import Unit, applied_units, apply_unit, get_unit, revert_unit
@@ -110,41 +111,6 @@ def unit_tables(unit: Unit) -> list[str]:
         if token.startswith("public.") and token not in tables:
             tables.append(token.removeprefix("public."))
     return [t for t in tables if not t.startswith("idx_")]
-
-
-def insert_throughput(conn: psycopg.Connection, table: str, rows: int) -> float:
-    """Rows per second for copying ``rows`` of ``table`` into a fresh tenant (rolled back).
-
-    The copies get new ids and a new organization so per-tenant unique keys hold; the
-    transaction is rolled back, so the table is unchanged afterwards.
-    """
-    cols = [r[0] for r in conn.execute(
-        "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
-        "AND NOT attisdropped AND attgenerated = '' ORDER BY attnum", (f"public.{table}",)
-    ).fetchall()]
-    select = []
-    for col in cols:
-        if col == "id":
-            select.append("gen_random_uuid()")
-        elif col == "organization_id":
-            select.append("%(org)s")
-        elif col in ("session_token", "hashed_token", "slug", "order_number", "quote_number",
-                     "account_number", "email", "sku", "barcode"):
-            select.append(f"{col} || md5(random()::text)")
-        else:
-            select.append(col)
-    stmt = (f"INSERT INTO public.{table} ({', '.join(cols)}) "
-            f"SELECT {', '.join(select)} FROM public.{table} LIMIT %(n)s")
-    with explain.rolled_back(conn):
-        org = conn.execute(
-            "INSERT INTO organizations (name, slug) VALUES ('write-cost', md5(random()::text)) "
-            "RETURNING id"
-        ).fetchone()
-        started = time.perf_counter()
-        cur = conn.execute(stmt, {"org": org[0] if org else None, "n": rows})  # type: ignore[arg-type]
-        elapsed = time.perf_counter() - started
-        done = cur.rowcount
-    return done / elapsed if elapsed > 0 and done > 0 else 0.0
 
 
 @dataclass
@@ -264,7 +230,7 @@ def run_whatif(
             revert_unit(c, unit)
 
     change = Change(unit.id, list(unit.risks), lambda c: apply_unit(c, unit), revert, chosen,
-                    lambda _q: sets, unit_tables(unit), insert_throughput)
+                    lambda _q: sets, unit_tables(unit), insert_rate)
     return measure_change(conn, change, repeats=repeats, cycles=cycles, write_rows=write_rows,
                           capture_plans=capture_plans)
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 import psycopg
+from psycopg import sql
 
 from workbench import db
 from workbench.errors import WorkbenchError
@@ -26,6 +27,7 @@ from workbench.load.runner import LoadRun, LoadSpec, prepare_database, run_load
 from workbench.load.tenants import BYPASS_ROLE, LOAD_ROLE, TenantDirectory
 from workbench.settings import VARIANTS, Settings
 from workbench.sqlfiles import read_sql
+from workbench.tenancy import infer
 
 DRIFT_CHECKS = ("quantity_drift", "order_totals_drift")
 
@@ -182,13 +184,22 @@ def pooler_tenant_leak(settings: Settings, *, variant: str = "baseline") -> list
 
     Through transaction-mode PgBouncer with one server connection, client A sets the tenant
     (session-level ``set_config(..., false)``, then transaction-local ``set_config(..., true)``),
-    and client B, which never set one, reads ``app.organization_id`` and the RLS-protected
-    ``users`` table as the load role. The steps are recorded verbatim.
+    and client B, which never set one, reads the tenant setting (the one the policies read, from
+    the tenant model) and an RLS-protected table as the load role. The steps are recorded
+    verbatim.
     """
     prepare_database(settings, variant)
     database = settings.database_for(variant)
     with db.connection(settings, database, autocommit=True) as conn:
         tenant = TenantDirectory.load(conn, sample=False).tenants[0].id
+        settings_read = infer(conn).context.settings
+    if not settings_read:
+        raise WorkbenchError(f"no policy of {database} reads a tenant setting: there is no "
+                             "tenant context to leak through the pooler")
+    setting = settings_read[0]
+    reset = sql.SQL("RESET {}").format(sql.SQL(".").join(map(sql.Identifier, setting.split("."))))
+    rows_sql = read_sql("load/leak_rows.sql")
+    rows_stmt = [ln for ln in rows_sql.splitlines() if ln and not ln.startswith("--")][-1]
     results = []
     with pgbouncer(settings, database, pool_size=1) as pooler:
         base = settings.conninfo(database, host=pooler.host, port=str(pooler.port))
@@ -202,24 +213,23 @@ def pooler_tenant_leak(settings: Settings, *, variant: str = "baseline") -> list
                     with a.transaction():
                         a.execute(read_sql("load/set_tenant.sql"),
                                   {"role": LOAD_ROLE, "org": tenant})
-                    steps.append("A: BEGIN; set_config('app.organization_id', "
-                                 f"'{tenant}', true); COMMIT")
+                    steps.append(f"A: BEGIN; set_config('{setting}', '{tenant}', true); COMMIT")
                 else:
                     a.execute(set_sql, {"org": tenant})
-                    steps.append(f"A: set_config('app.organization_id', '{tenant}', false)")
+                    steps.append(f"A: set_config('{setting}', '{tenant}', false)")
                 with b.transaction():
                     b.execute("SELECT set_config('role', %s, true)", (LOAD_ROLE,))
                     row = b.execute(read_sql("load/leak_probe.sql")).fetchone()
                     seen = row[0] if row else None
                     visible = 0
                     if seen:
-                        count = b.execute(read_sql("load/leak_rows.sql")).fetchone()
+                        count = b.execute(rows_sql).fetchone()  # type: ignore[arg-type]
                         visible = int(count[0]) if count else 0
                 steps.append("B: BEGIN; set_config('role', 'workbench_load', true); "
-                             f"current_setting('app.organization_id', true) -> {seen!r}; "
-                             f"SELECT count(*) FROM users -> {visible}; COMMIT")
+                             f"current_setting('{setting}', true) -> {seen!r}; "
+                             f"{rows_stmt} -> {visible}; COMMIT")
                 if not local:  # leave the shared server connection clean for the next step
-                    a.execute("RESET app.organization_id")
+                    a.execute(reset)
             results.append(LeakResult(method, seen == tenant, seen, visible, steps))
     return results
 

@@ -23,6 +23,7 @@ import psycopg
 from workbench import db
 from workbench.errors import UnsafeOperation
 from workbench.queries import draw_parameters_for
+from workbench.risks.subject import tenant_param
 from workbench.settings import Settings
 from workbench.sqlfiles import read_sql
 
@@ -37,7 +38,7 @@ LOAD_PAGE_SIZE = 25  # one page of a list screen
 
 @dataclass
 class Tenant:
-    """One organization: its id, its size, a sample of its ids per entity, catalog values.
+    """One tenant: its id, its size, a sample of its ids per entity, catalog values.
 
     ``params`` holds the tenant's drawn catalog values for everything not sampled in ``ids``
     (sampled ids vary per request); each non-null one also appears in ``ids`` as a one-item list
@@ -85,7 +86,7 @@ class TenantDirectory:
                     page_size=LOAD_PAGE_SIZE,
                 )
                 for tenant in tenants:
-                    values = {**drawn[tenant.id].values, "org_id": tenant.id}
+                    values = {**drawn[tenant.id].values, tenant_param(): tenant.id}
                     tenant.params = {k: v for k, v in values.items() if k not in tenant.ids}
                     for key, value in tenant.params.items():
                         if value is not None:
@@ -95,7 +96,7 @@ class TenantDirectory:
     def draw(self, rng: random.Random) -> Tenant:
         """A tenant, with probability proportional to its size (uniform if all are empty)."""
         if not self.tenants:
-            raise UnsafeOperation("the database has no organizations: seed it first")
+            raise UnsafeOperation("the database has no tenants: seed it first")
         weights = [max(t.size, 1) for t in self.tenants]
         return rng.choices(self.tenants, weights=weights, k=1)[0]
 
@@ -108,7 +109,7 @@ def params_for(names: tuple[str, ...], tenant: Tenant, rng: random.Random) -> di
     """
     out: dict[str, object] = {}
     for name in names:
-        if name in ("org", "org_id"):
+        if name in ("org", tenant_param()):
             out[name] = tenant.id
         elif name in tenant.params:
             out[name] = tenant.params[name]
@@ -132,7 +133,7 @@ def ensure_role(settings: Settings, database: str) -> None:
 
 
 def has_data(conn: psycopg.Connection) -> bool:
-    """Whether the database holds at least one organization with customers."""
+    """Whether the database holds tenant data the workload can use (``load/has_data.sql``)."""
     row = conn.execute(read_sql("load/has_data.sql")).fetchone()
     return bool(row and row[0])
 

@@ -58,7 +58,7 @@ from workbench.load.plan import LoadPlan
 from workbench.load.tenants import LOAD_ROLE, Tenant, TenantDirectory, params_for
 from workbench.load.transactions import TRANSACTIONS, TxContext, WriteFacts
 from workbench.load.workload import ReadQuery, Workload, load_workload
-from workbench.settings import Settings
+from workbench.settings import VARIANTS, Settings
 from workbench.sqlfiles import read_sql
 
 REQUEST_TYPE = "SQL"
@@ -146,8 +146,8 @@ def _add_arguments(parser: Any) -> None:
     env = os.environ.get
     parser.add_argument("--workload", default=env("WORKBENCH_LOAD_WORKLOAD", "browse"),
                         help="workload profile in loadtests/workloads/")
-    parser.add_argument("--variant", default=env("WORKBENCH_LOAD_VARIANT", "baseline"),
-                        choices=["baseline", "remediated"], help="which variant's database")
+    parser.add_argument("--variant", default=env("WORKBENCH_LOAD_VARIANT", VARIANTS[0]),
+                        choices=list(VARIANTS), help="which variant's database")
     parser.add_argument("--pg-role", default=LOAD_ROLE,
                         help="role(s) to run as, comma-separated (service_role bypasses RLS)")
     parser.add_argument("--pool-size", type=int, default=0,

@@ -1,17 +1,18 @@
-"""RISK-INT-001: a signup is linked to the user the organization invited, or it is not.
+"""RISK-INT-001: a signup is linked to the user the tenant invited, or it is not.
 
 The flow exercised is the one the application and Supabase would run, in one transaction that
 is always rolled back:
 
-1. an organization exists (inserted by the superuser);
-2. the application, as ``authenticated`` with ``app.organization_id`` set, invites a user:
-   ``INSERT INTO users (..., status) VALUES (..., 'invited')`` with no auth id, because the
+1. a tenant exists (inserted by the superuser);
+2. the application, as ``authenticated`` with the tenant setting its policies read (from the
+   tenant model) set, invites a user the way the reviewed application does (the statement the
+   review names for the risk, in the reviewed subject's profile): no auth id, because the
    person has no login yet, and with the email as the inviter typed it (mixed case);
 3. if that is refused, the workaround an application would reach for (a placeholder auth id)
    is tried too, so the verdict does not hinge on one way of inviting;
 4. GoTrue, as ``supabase_auth_admin``, inserts the ``auth.users`` row with the email in lower
    case, as it stores it; the trigger ``on_auth_user_created`` fires;
-5. the users row is read back: linked (auth id set, status active) or not.
+5. the invited row is read back: linked (auth id set, status active) or not.
 
 Present = the invitation does not end linked, or the SECURITY DEFINER trigger function runs
 with the caller's search_path. Either keeps the risk alive: users who can authenticate with no
@@ -24,9 +25,12 @@ import secrets
 from typing import Any, ClassVar
 
 import psycopg
+from psycopg import sql
 
 from workbench.probes.base import Observation, Probe, ProbeContext
+from workbench.risks.subject import named, tenant_insert
 from workbench.sqlfiles import read_sql
+from workbench.tenancy import infer
 
 
 def _attempt(conn: psycopg.Connection, query: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -38,14 +42,6 @@ def _attempt(conn: psycopg.Connection, query: str, params: dict[str, Any]) -> di
     except psycopg.Error as exc:
         return {"ok": False, "sqlstate": exc.sqlstate,
                 "error": (exc.diag.message_primary or str(exc)).strip()}
-
-
-INVITE = ("INSERT INTO public.users (organization_id, email, name, role, status) "
-          "VALUES (%(org)s, %(email)s, 'Probe Invitee', 'sales', 'invited') RETURNING id")
-INVITE_PLACEHOLDER = ("INSERT INTO public.users "
-                      "(organization_id, auth_id, email, name, role, status) "
-                      "VALUES (%(org)s, gen_random_uuid(), %(email)s, 'Probe Invitee', 'sales', "
-                      "'invited') RETURNING id")
 
 
 class AuthUserSync(Probe):
@@ -65,29 +61,38 @@ class AuthUserSync(Probe):
             return Observation(None, "no trigger on auth.users: there is no sync to exercise")
         ev["function"] = {"name": fn[0], "security_definer": fn[1], "config": fn[2],
                           "fixed_search_path": fn[3], "trigger": fn[4]}
+        t = named(self.risks[0])
+        model = infer(conn)
+        table = f"public.{t['table']}"
+        tenant_column = model.tenant_column(table)
+        if tenant_column is None or not model.context.settings:
+            return Observation(None, f"{table}, the table the review names for {self.risks[0]}, "
+                               "has no tenant column or its policies read no tenant setting")
         ev["auth_id_not_null"] = conn.execute(
-            "SELECT attnotnull FROM pg_attribute WHERE attrelid = 'public.users'::regclass "
-            "AND attname = 'auth_id'").fetchone()[0]  # type: ignore[index]
+            "SELECT attnotnull FROM pg_attribute WHERE attrelid = %s::regclass "
+            "AND attname = %s", (table, t["auth_column"])).fetchone()[0]  # type: ignore[index]
         with conn.transaction(force_rollback=True):
-            org = conn.execute(
-                "INSERT INTO public.organizations (name, slug, email) VALUES "
-                "('Probe Org', %s, 'owner@probe-example.com') RETURNING id", (f"probe-{tag}",)
-            ).fetchone()[0]  # type: ignore[index]
+            org = conn.execute(read_sql(tenant_insert()),  # type: ignore[arg-type]
+                               {"slug": f"probe-{tag}"}).fetchone()[0]  # type: ignore[index]
             conn.execute("SET LOCAL ROLE authenticated")
-            conn.execute("SELECT set_config('app.organization_id', %s, true)", (str(org),))
+            conn.execute("SELECT set_config(%s, %s, true)", (model.context.settings[0], str(org)))
             params = {"org": org, "email": invited_as}
-            ev["invite"] = _attempt(conn, INVITE, params)
+            ev["invite"] = _attempt(conn, read_sql(t["invite"]), params)
             if not ev["invite"]["ok"]:
-                ev["invite_with_placeholder_auth_id"] = _attempt(conn, INVITE_PLACEHOLDER, params)
+                ev["invite_with_placeholder_auth_id"] = _attempt(
+                    conn, read_sql(t["invite_with_placeholder"]), params)
             conn.execute("SET LOCAL ROLE supabase_auth_admin")
             ev["signup"] = _attempt(
                 conn, "INSERT INTO auth.users (email, aud, role) VALUES "
                 "(%(email)s, 'authenticated', 'authenticated') RETURNING id",
                 {"email": invited_as.lower()})
             conn.execute("RESET ROLE")
-            rows = conn.execute(
-                "SELECT email, auth_id::text, status::text FROM public.users "
-                "WHERE organization_id = %s", (org,)).fetchall()
+            rows = conn.execute(sql.SQL(
+                "SELECT {}, {}::text, {}::text FROM {} WHERE {} = %s").format(
+                    *(sql.Identifier(t[k]) for k in ("email_column", "auth_column",
+                                                      "status_column")),
+                    sql.Identifier("public", t["table"]), sql.Identifier(tenant_column)),
+                (org,)).fetchall()
         ev["users_after_signup"] = [dict(zip(("email", "auth_id", "status"), r, strict=True))
                                     for r in rows]
         auth_id = ev["signup"].get("returned")

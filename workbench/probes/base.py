@@ -2,8 +2,9 @@
 
 A probe looks at one variant's database and says whether the defect behind its risk is
 *present* there, with a one-line reason and evidence (numbers, a frame, a chart). The verdict
-follows from the variant: present on baseline is ``confirmed``, absent there ``not-confirmed``;
-absent on remediated is ``mitigated``, present there ``not-mitigated``. A probe that cannot test
+follows from the variant's role (``VARIANT_ROLES`` in settings): present on the reviewed schema is
+``confirmed``, absent there ``not-confirmed``; absent with the mitigations applied is
+``mitigated``, present there ``not-mitigated``. A probe that cannot test
 its risk in a database says so (``not-testable``) with why. The base class owns timing, error
 capture and where evidence goes, so a subclass writes one method, :meth:`Probe.observe`.
 """
@@ -21,7 +22,7 @@ from typing import Any, ClassVar
 
 import psycopg
 
-from workbench.settings import Settings
+from workbench.settings import Settings, variant_role
 
 
 class Verdict(StrEnum):
@@ -37,10 +38,10 @@ class Verdict(StrEnum):
 
 
 def verdict_for(variant: str, present: bool | None) -> Verdict:
-    """Map 'defect present?' on a variant to the scorecard verdict."""
+    """Map 'defect present?' on a variant to the scorecard verdict, worded by the variant's role."""
     if present is None:
         return Verdict.NOT_TESTABLE
-    if variant == "baseline":
+    if variant_role(variant) == "reviewed":
         return Verdict.CONFIRMED if present else Verdict.NOT_CONFIRMED
     return Verdict.NOT_MITIGATED if present else Verdict.MITIGATED
 

@@ -1,9 +1,9 @@
 """RISK-INT-004/005/006: references to things outside the row's reach, and tokens that never die.
 
-* INT-004: ``email_history.campaign_id`` / ``template_id`` and the polymorphic pairs
-  (``activities.entity_type/entity_id``, ``inventory_movements.reference_type/reference_id``)
-  name records that no foreign key or CHECK vouches for. Read from the catalog: any ``*_id``
-  column with neither, apart from the two another risk owns.
+* INT-004: campaign and template ids and the polymorphic ``*_type``/``*_id`` pairs name records
+  that no foreign key or CHECK vouches for. Read from the catalog: any ``*_id`` column with
+  neither, apart from the ones another risk owns (as the review assigns them, in the reviewed
+  subject's profile).
 * INT-005: whether a Stripe customer still exists is a question for Stripe, not for the database;
   the probe says so (not testable) and shows the column is unvalidated text.
 * INT-006: an API token created the way the application does (no ``expires_at``) is inserted in
@@ -14,14 +14,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from psycopg import sql
 from psycopg.rows import dict_row
 
 from workbench.audit.context import detect
 from workbench.probes.base import Observation, Probe, ProbeContext
+from workbench.risks.subject import named
 from workbench.sqlfiles import read_sql
-
-OWNED_ELSEWHERE = {"organizations.stripe_customer_id": "RISK-INT-005",
-                   "users.auth_id": "RISK-INT-001"}
 
 
 def id_columns_without_fk(ctx: ProbeContext) -> list[dict[str, Any]]:
@@ -43,8 +42,9 @@ class IntegrationUnvalidatedIds(Probe):
     def observe(self, ctx: ProbeContext) -> Observation:
         """List id columns with neither a foreign key nor a CHECK constraint."""
         rows = id_columns_without_fk(ctx)
+        owned_elsewhere = named(self.risks[0]).get("owned_elsewhere", {})
         for r in rows:
-            r["owned_by"] = OWNED_ELSEWHERE.get(f"{r['table_name']}.{r['column_name']}")
+            r["owned_by"] = owned_elsewhere.get(f"{r['table_name']}.{r['column_name']}")
         loose = [r for r in rows if not r["owned_by"] and not r["check_constraints"]]
         names = [f"{r['table_name']}.{r['column_name']}"
                  + (" (polymorphic)" if r["polymorphic"] else "") for r in loose]
@@ -63,17 +63,17 @@ class IntegrationStripeCustomerId(Probe):
 
     def observe(self, ctx: ProbeContext) -> Observation:
         """Describe the column; the orphaning itself happens in a system out of reach."""
+        table, column = named(self.risks[0])["table"], named(self.risks[0])["column"]
         col = next((r for r in id_columns_without_fk(ctx)
-                    if (r["table_name"], r["column_name"]) == ("organizations",
-                                                               "stripe_customer_id")), None)
-        filled = ctx.conn.execute(
-            "SELECT count(*) FILTER (WHERE stripe_customer_id IS NOT NULL), count(*) "
-            "FROM public.organizations").fetchone() if col else None
-        ev = {"column": col, "organizations_with_id": filled[0] if filled else None,
-              "organizations": filled[1] if filled else None}
-        what = (f"organizations.stripe_customer_id is {col['type']} with "
+                    if (r["table_name"], r["column_name"]) == (table, column)), None)
+        count = sql.SQL("SELECT count(*) FILTER (WHERE {} IS NOT NULL), count(*) FROM {}").format(
+            sql.Identifier(column), sql.Identifier("public", table))
+        filled = ctx.conn.execute(count).fetchone() if col else None
+        ev = {"column": col, "rows_with_id": filled[0] if filled else None,
+              "rows": filled[1] if filled else None}
+        what = (f"{table}.{column} is {col['type']} with "
                 f"{col['check_constraints']} CHECK constraints" if col
-                else "organizations.stripe_customer_id is not an unvalidated *_id column here")
+                else f"{table}.{column} is not an unvalidated *_id column here")
         return Observation(
             None, f"a Stripe customer deleted in Stripe is invisible to the database; {what} "
             "(a webhook or a periodic check against the Stripe API is the test)", ev)
@@ -88,21 +88,25 @@ class IntegrationTokenExpiry(Probe):
     def observe(self, ctx: ProbeContext) -> Observation:
         """Insert a token as the application would, read its expiry back; rolled back."""
         conn = ctx.conn
+        t = named(self.risks[0])
         col = conn.execute(
             "SELECT a.attnotnull, pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a "
             "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
-            "WHERE a.attrelid = to_regclass('public.api_tokens') AND a.attname = 'expires_at'"
-        ).fetchone()
+            "WHERE a.attrelid = to_regclass(%s) AND a.attname = %s",
+            (f"public.{t['table']}", t["expiry_column"])).fetchone()
         if col is None:
-            return Observation(None, "api_tokens.expires_at does not exist here")
+            return Observation(None, f"{t['table']}.{t['expiry_column']}, the column the review "
+                               f"names for {self.risks[0]}, does not exist here")
         live = conn.execute(
-            "SELECT count(*) FILTER (WHERE expires_at IS NULL), count(*) FROM public.api_tokens "
-            "WHERE revoked_at IS NULL").fetchone()
+            sql.SQL("SELECT count(*) FILTER (WHERE {} IS NULL), count(*) FROM {} "
+                    "WHERE {} IS NULL").format(
+                sql.Identifier(t["expiry_column"]), sql.Identifier("public", t["table"]),
+                sql.Identifier(t["revoked_column"]))).fetchone()
         ev: dict[str, Any] = {"not_null": col[0], "default": col[1],
                               "live_tokens_without_expiry": live[0] if live else 0,
                               "live_tokens": live[1] if live else 0}
         with conn.transaction(force_rollback=True):
-            expires = conn.execute(read_sql("probes/token_insert.sql")).fetchone()  # type: ignore[arg-type]
+            expires = conn.execute(read_sql(t["insert"])).fetchone()  # type: ignore[arg-type]
         ev["inserted_token_expires_at"] = str(expires[0]) if expires and expires[0] else None
         if ev["inserted_token_expires_at"] is None:
             return Observation(

@@ -15,7 +15,7 @@ from workbench.schema.units import units_for_risk
 from workbench.sqlfiles import read_sql
 
 ID_LIKE = r"(_id|_to|_by)$"
-"""Columns named like a reference (customer_id, assigned_to, approved_by)."""
+"""Columns named like a reference (owner_id, sent_to, approved_by)."""
 WORKFLOW_DATE = r"(due|deadline|expected|expires?)"
 """Dates a workflow runs on (due dates, expected close dates, expiries)."""
 

@@ -13,5 +13,5 @@ class IntegrityQuoteItemsJsonb(AuditProbe):
     checks = ("jsonb_without_shape_check", "jsonb_items_missing_fields")
 
     def keep(self, check_id: str, sample: dict[str, Any]) -> bool:
-        """Only item-like columns (line_items, items) matter for this risk."""
+        """Only item-like columns (a name containing 'item') matter for this risk."""
         return check_id != "jsonb_without_shape_check" or "item" in str(sample.get("column_name"))

@@ -3,8 +3,10 @@
 from typing import Any
 
 from workbench.probes.audit_probe import AuditProbe
+from workbench.risks.subject import named
 
-IDENTITY_WORDS = ("auth_id", "token", "session")
+IDENTITY_WORDS = ("token", "session")
+"""Name parts of keys that are rightly global (token hashes, session ids)."""
 
 
 class IsolationGlobalUniques(AuditProbe):
@@ -15,5 +17,6 @@ class IsolationGlobalUniques(AuditProbe):
     checks = ("unique_without_tenant_column",)
 
     def keep(self, check_id: str, sample: dict[str, Any]) -> bool:
-        """Login and token identities are rightly global (RISK-MT-004 covers auth_id)."""
-        return not any(w in str(sample.get("definition")) for w in IDENTITY_WORDS)
+        """Login and token identities are rightly global (RISK-MT-004 covers the login column)."""
+        words = (named("RISK-MT-004")["login_column"], *IDENTITY_WORDS)
+        return not any(w in str(sample.get("definition")) for w in words)

@@ -1,4 +1,4 @@
-"""RISK-INT-003: policies that go silently empty when app.organization_id is not set."""
+"""RISK-INT-003: policies that go silently empty when the tenant setting they read is unset."""
 
 from typing import ClassVar
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from workbench.audit.migrations import duplicate_prefixes
-from workbench.paths import project_root
 from workbench.probes.base import Observation, Probe, ProbeContext
+from workbench.risks.subject import migrations_folder
 from workbench.schema.roundtrip import round_trip_units
 from workbench.schema.units import applied_units, get_unit
 
@@ -17,8 +17,8 @@ REVERT_SUFFIXES = (".down", ".revert", ".undo", ".rollback")
 
 
 def reviewed_migrations() -> Path:
-    """The folder of migrations the reviewed schema was built from (as the review listed them)."""
-    return project_root() / "examples" / "reviewed-migrations"
+    """The folder of migrations the reviewed schema was built from (its profile names it)."""
+    return migrations_folder()
 
 
 def is_revert(path: Path) -> bool:

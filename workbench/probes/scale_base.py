@@ -15,8 +15,9 @@ from psycopg.rows import dict_row
 
 from workbench import explain
 from workbench.errors import NotFound
-from workbench.probes.base import Probe, ProbeContext
+from workbench.probes.base import Observation, Probe, ProbeContext
 from workbench.queries import draw_parameters, select_queries
+from workbench.risks.subject import has_table
 from workbench.sqlfiles import read_sql
 
 
@@ -41,6 +42,13 @@ def has_index_leading(indexes: list[dict[str, Any]], columns: list[str]) -> str 
         if list(ix["columns"] or [])[: len(columns)] == columns and not ix["predicate"]:
             return str(ix["index"])
     return None
+
+
+def missing_table(ctx: ProbeContext, risk: str, table: str) -> Observation | None:
+    """'Not testable' when the table the review names for ``risk`` is not in this database."""
+    if has_table(ctx.conn, table):
+        return None
+    return Observation(None, f"{table}, the table the review names for {risk}, is not here")
 
 
 def plan_paths(evidence: dict[str, Any]) -> list[str]:

@@ -6,14 +6,26 @@ from typing import ClassVar
 
 from workbench import explain
 from workbench.probes.base import Observation, ProbeContext
-from workbench.probes.scale_base import ScaleProbe, plan_paths, table_layout
+from workbench.probes.scale_base import ScaleProbe, missing_table, plan_paths, table_layout
+from workbench.risks.subject import named
 
 
 class _AppendOnlyGrowth(ScaleProbe):
-    """Shared check: an append-only table that is not partitioned by time."""
+    """Shared check: an append-only table that is not partitioned by time.
 
-    table: ClassVar[str] = ""
-    inline_columns: ClassVar[tuple[str, ...]] = ()
+    Which table (and which wide columns it should not keep inline) is what the review names for
+    the probe's risk, read from the reviewed subject's profile.
+    """
+
+    @property
+    def table(self) -> str:
+        """The append-only table the review names for this risk."""
+        return str(named(self.risks[0])["table"])
+
+    @property
+    def inline_columns(self) -> tuple[str, ...]:
+        """Wide columns the review wants out of the table."""
+        return tuple(named(self.risks[0]).get("inline_columns", ()))
 
     def observe(self, ctx: ProbeContext) -> Observation:
         """Present unless the table is partitioned and a one-month query prunes partitions.
@@ -21,6 +33,8 @@ class _AppendOnlyGrowth(ScaleProbe):
         A partitioned table whose time-bounded query still reads every partition would be
         partitioning in name only, so the pruning count from EXPLAIN decides, not the relkind.
         """
+        if (absent := missing_table(ctx, self.risks[0], self.table)) is not None:
+            return absent
         layout = table_layout(ctx, self.table)
         partitioned = layout["relkind"] == "p"
         inline = [c for c in self.inline_columns if c in (layout["columns"] or [])]
@@ -46,22 +60,18 @@ class _AppendOnlyGrowth(ScaleProbe):
 
 
 class ScaleEmailHistoryGrowth(_AppendOnlyGrowth):
-    """email_history grows without partitions and keeps bodies inline."""
+    """The email log grows without partitions and keeps bodies inline."""
 
     risks: ClassVar[tuple[str, ...]] = ("RISK-SCALE-001",)
-    table: ClassVar[str] = "email_history"
-    inline_columns: ClassVar[tuple[str, ...]] = ("body_html", "body_text")
 
 
 class ScaleActivitiesGrowth(_AppendOnlyGrowth):
-    """activities grows without partitions or retention."""
+    """The activity trail grows without partitions or retention."""
 
     risks: ClassVar[tuple[str, ...]] = ("RISK-SCALE-002",)
-    table: ClassVar[str] = "activities"
 
 
 class ScaleMovementsGrowth(_AppendOnlyGrowth):
-    """inventory_movements grows without partitions or archival."""
+    """Stock movements grow without partitions or archival."""
 
     risks: ClassVar[tuple[str, ...]] = ("RISK-SCALE-003",)
-    table: ClassVar[str] = "inventory_movements"

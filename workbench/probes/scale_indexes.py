@@ -1,47 +1,63 @@
-"""Scale probes about missing indexes: RISK-SCALE-004/005/007/008/009/010 and RISK-OPS-005."""
+"""Scale probes about missing indexes: RISK-SCALE-004/005/007/008/009/010 and RISK-OPS-005.
+
+The tables and columns each risk is about are the ones the review names for it, read from the
+reviewed subject's profile (:mod:`workbench.risks.subject`); the verdict is what the catalog
+shows about their indexes.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from psycopg import sql
+
 from workbench.audit.runner import run_audit
 from workbench.probes.base import Observation, ProbeContext
-from workbench.probes.scale_base import ScaleProbe, has_index_leading, plan_paths, table_indexes
+from workbench.probes.scale_base import (
+    ScaleProbe,
+    has_index_leading,
+    missing_table,
+    plan_paths,
+    table_indexes,
+)
+from workbench.risks.subject import named
 
 
 class ScaleCompositeListIndexes(ScaleProbe):
-    """Customer and order lists lack composite (tenant, filter, sort) indexes."""
+    """The filtered, sorted lists lack composite (tenant, filter, sort) indexes."""
 
     risks: ClassVar[tuple[str, ...]] = ("RISK-SCALE-004",)
-    NEEDED: ClassVar[list[tuple[str, list[str]]]] = [
-        ("customers", ["organization_id", "status", "created_at"]),
-        ("orders", ["organization_id", "customer_id", "order_date"]),
-        ("orders", ["organization_id", "status", "order_date"]),
-    ]
 
     def observe(self, ctx: ProbeContext) -> Observation:
-        """Present when any of the three composite indexes is missing."""
+        """Present when any of the composite indexes the review names is missing."""
+        needed = [(ix["table"], list(ix["columns"])) for ix in named(self.risks[0])["indexes"]]
+        for table in dict.fromkeys(t for t, _ in needed):
+            if (absent := missing_table(ctx, self.risks[0], table)) is not None:
+                return absent
         found = {f"{t}({', '.join(c)})": has_index_leading(table_indexes(ctx, t), c)
-                 for t, c in self.NEEDED}
+                 for t, c in needed}
         missing = [k for k, v in found.items() if v is None]
         evidence = {"indexes": found, **self.plan_evidence(ctx, "RISK-SCALE-004")}
-        reason = (f"missing {len(missing)} of 3 composite indexes: {'; '.join(missing)}"
-                  if missing else "all three composite list indexes exist")
+        reason = (f"missing {len(missing)} of {len(found)} composite indexes: {'; '.join(missing)}"
+                  if missing else f"all {len(found)} composite list indexes exist")
         return Observation(bool(missing), reason, evidence, plan_paths(evidence))
 
 
 class ScaleQuoteLineItemsGin(ScaleProbe):
-    """Searching quotes.line_items (JSONB) has no GIN index to use."""
+    """Containment search in a JSONB array column has no GIN index to use."""
 
     risks: ClassVar[tuple[str, ...]] = ("RISK-SCALE-005",)
 
     def observe(self, ctx: ProbeContext) -> Observation:
-        """Present when no GIN index covers quotes.line_items."""
-        gin = [ix["index"] for ix in table_indexes(ctx, "quotes")
-               if ix["method"] == "gin" and "line_items" in (ix["columns"] or [])]
+        """Present when no GIN index covers the JSONB column the review names."""
+        table, column = named(self.risks[0])["table"], named(self.risks[0])["column"]
+        if (absent := missing_table(ctx, self.risks[0], table)) is not None:
+            return absent
+        gin = [ix["index"] for ix in table_indexes(ctx, table)
+               if ix["method"] == "gin" and column in (ix["columns"] or [])]
         evidence = {"gin_indexes": gin, **self.plan_evidence(ctx, "RISK-SCALE-005")}
-        reason = (f"GIN index on quotes.line_items: {', '.join(gin)}" if gin
-                  else "no GIN index on quotes.line_items: containment search reads every quote")
+        reason = (f"GIN index on {table}.{column}: {', '.join(gin)}" if gin
+                  else f"no GIN index on {table}.{column}: containment search reads every row")
         return Observation(not gin, reason, evidence, plan_paths(evidence))
 
 
@@ -51,14 +67,17 @@ class ScaleActiveNotificationsIndex(ScaleProbe):
     risks: ClassVar[tuple[str, ...]] = ("RISK-SCALE-007",)
 
     def observe(self, ctx: ProbeContext) -> Observation:
-        """Present when no partial index restricted to active statuses exists."""
-        indexes = table_indexes(ctx, "notifications")
+        """Present when no partial index restricted by the status column exists."""
+        table, column = named(self.risks[0])["table"], named(self.risks[0])["predicate_column"]
+        if (absent := missing_table(ctx, self.risks[0], table)) is not None:
+            return absent
+        indexes = table_indexes(ctx, table)
         partial = [ix["index"] for ix in indexes
-                   if ix["predicate"] and "status" in ix["predicate"]]
+                   if ix["predicate"] and column in ix["predicate"]]
         evidence = {"index_bytes": {ix["index"]: ix["bytes"] for ix in indexes},
                     "partial_indexes": partial, **self.plan_evidence(ctx, "RISK-SCALE-007")}
-        reason = (f"partial index for active notifications: {', '.join(partial)}" if partial
-                  else "no partial index on active notifications: badge indexes grow with history")
+        reason = (f"partial index for active rows of {table}: {', '.join(partial)}" if partial
+                  else f"no partial index on active rows of {table}: indexes grow with history")
         return Observation(not partial, reason, evidence, plan_paths(evidence))
 
 
@@ -81,16 +100,19 @@ class ScaleForeignKeyIndexes(ScaleProbe):
 
 
 class ScaleOrderLineItemsIndex(ScaleProbe):
-    """Order detail reads line items without an order_id index."""
+    """A detail page reads its lines without an index on the parent key."""
 
     risks: ClassVar[tuple[str, ...]] = ("RISK-SCALE-008",)
 
     def observe(self, ctx: ProbeContext) -> Observation:
-        """Present when no index starts with order_id (the premortem says it is fine)."""
-        ix = has_index_leading(table_indexes(ctx, "order_line_items"), ["order_id"])
-        evidence = {"order_id_index": ix, **self.plan_evidence(ctx, "RISK-SCALE-008")}
-        reason = (f"line items are reached through {ix}" if ix
-                  else "no index starts with order_line_items.order_id")
+        """Present when no index starts with the parent key (the premortem says it is fine)."""
+        table, column = named(self.risks[0])["table"], named(self.risks[0])["column"]
+        if (absent := missing_table(ctx, self.risks[0], table)) is not None:
+            return absent
+        ix = has_index_leading(table_indexes(ctx, table), [column])
+        evidence = {f"{column}_index": ix, **self.plan_evidence(ctx, "RISK-SCALE-008")}
+        reason = (f"{table} rows are reached through {ix}" if ix
+                  else f"no index starts with {table}.{column}")
         return Observation(ix is None, reason, evidence, plan_paths(evidence))
 
 
@@ -100,32 +122,39 @@ class ScaleSessionCleanup(ScaleProbe):
     risks: ClassVar[tuple[str, ...]] = ("RISK-SCALE-009",)
 
     def observe(self, ctx: ProbeContext) -> Observation:
-        """Present when user_sessions has no index leading with created_at or expires_at."""
-        indexes = table_indexes(ctx, "user_sessions")
-        ix = (has_index_leading(indexes, ["expires_at"])
-              or has_index_leading(indexes, ["created_at"]))
+        """Present when the sessions table has no index leading with one of its time columns."""
+        table = named(self.risks[0])["table"]
+        if (absent := missing_table(ctx, self.risks[0], table)) is not None:
+            return absent
+        indexes = table_indexes(ctx, table)
+        ix = next((found for c in named(self.risks[0])["time_columns"]
+                   if (found := has_index_leading(indexes, [c]))), None)
         evidence = {"time_index": ix, **self.plan_evidence(ctx, "RISK-SCALE-009")}
         reason = (f"cleanup can range-scan {ix}" if ix
-                  else "no index on user_sessions by time: every cleanup scans the whole table")
+                  else f"no index on {table} by time: every cleanup scans the whole table")
         return Observation(ix is None, reason, evidence, plan_paths(evidence))
 
 
 class ScaleContactsPerCustomer(ScaleProbe):
-    """A customer's contacts are not reachable by an index on customer_id."""
+    """A parent's child rows are not reachable by an index on the parent key."""
 
     risks: ClassVar[tuple[str, ...]] = ("RISK-SCALE-010",)
 
     def observe(self, ctx: ProbeContext) -> Observation:
-        """Present when no index starts with contacts.customer_id (the premortem says one does)."""
-        ix = has_index_leading(table_indexes(ctx, "contacts"), ["customer_id"])
+        """Present when no index starts with the parent key (the premortem says one does)."""
+        table, column = named(self.risks[0])["table"], named(self.risks[0])["column"]
+        if (absent := missing_table(ctx, self.risks[0], table)) is not None:
+            return absent
+        ix = has_index_leading(table_indexes(ctx, table), [column])
         row = ctx.conn.execute(
-            "SELECT coalesce(max(n), 0), coalesce(avg(n), 0) FROM "
-            "(SELECT count(*) AS n FROM contacts GROUP BY customer_id) AS t"
+            sql.SQL("SELECT coalesce(max(n), 0), coalesce(avg(n), 0) FROM "
+                    "(SELECT count(*) AS n FROM {} GROUP BY {}) AS t").format(
+                sql.Identifier(table), sql.Identifier(column))
         ).fetchone()
-        evidence = {"customer_id_index": ix, "max_contacts_per_customer": row[0] if row else 0,
-                    "avg_contacts_per_customer": float(row[1]) if row else 0.0,
+        evidence = {f"{column}_index": ix, "max_per_parent": row[0] if row else 0,
+                    "avg_per_parent": float(row[1]) if row else 0.0,
                     **self.plan_evidence(ctx, "RISK-SCALE-010")}
-        most = evidence["max_contacts_per_customer"]
-        reason = (f"contacts are reached through {ix}; at most {most} per customer" if ix
-                  else "no index starts with contacts.customer_id")
+        most = evidence["max_per_parent"]
+        reason = (f"{table} rows are reached through {ix}; at most {most} per {column}" if ix
+                  else f"no index starts with {table}.{column}")
         return Observation(ix is None, reason, evidence, plan_paths(evidence))

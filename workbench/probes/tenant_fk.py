@@ -6,7 +6,7 @@ from workbench.probes.audit_probe import AuditProbe
 
 
 class TenantColumnWithoutFk(AuditProbe):
-    """Tables whose tenant column (organization_id) has no foreign key to the tenant table."""
+    """Tables whose tenant column (as the tenant model reads it) has no FK to the tenant table."""
 
     risks = ("RISK-MT-001",)
     group = "schema"

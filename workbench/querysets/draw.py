@@ -1,13 +1,13 @@
 """Parameter values per tenant, drawn from the seeded rows the parameters are compared with.
 
-The catalog draws its values with one hand-written query (``sql/explain/draw_parameters.sql``);
-a query set of any schema cannot have one, so values come from each parameter's binding
-(:mod:`workbench.querysets.binding`) in the same spirit: the tenant's own rows, the commonest
-value where there is a choice (the busiest parent, the commonest status), a keyset cursor one
-page from the newest row, a lower time bound at the tenant's 90th percentile (a recent window).
-A parameter compared with a tenant column (or the tenant key) gets the tenant's id; a LIMIT a
-page; an OFFSET 0. A query with a parameter compared with no column cannot be run, and is
-returned as skipped with that reason.
+The catalog draws its values with one hand-written query (``draw_parameters``, named in
+``sql/baseline/subject.toml``); a query set of any schema cannot have one, so values come from
+each parameter's binding (:mod:`workbench.querysets.binding`) in the same spirit: the tenant's
+own rows, the commonest value where there is a choice (the busiest parent, the commonest
+status), a keyset cursor one page from the newest row, a lower time bound at the tenant's 90th
+percentile (a recent window). A parameter compared with a tenant column (or the tenant key)
+gets the tenant's id; a LIMIT a page; an OFFSET 0. A query with a parameter compared with no
+column cannot be run, and is returned as skipped with that reason.
 """
 
 from __future__ import annotations

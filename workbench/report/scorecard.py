@@ -15,12 +15,12 @@ from pathlib import Path
 
 from workbench.probes.base import Finding, Verdict
 from workbench.risks import Risk, all_risks
-from workbench.settings import VARIANTS
+from workbench.settings import VARIANTS, variant_role, variant_with_role
 
-# Precedence when several probes disagree on one variant: the first listed wins.
+# Precedence when several probes disagree on one variant (by its role): the first listed wins.
 _PRECEDENCE = {
-    "baseline": [Verdict.ERROR, Verdict.CONFIRMED, Verdict.NOT_CONFIRMED, Verdict.NOT_TESTABLE],
-    "remediated": [Verdict.ERROR, Verdict.NOT_MITIGATED, Verdict.MITIGATED, Verdict.NOT_TESTABLE],
+    "reviewed": [Verdict.ERROR, Verdict.CONFIRMED, Verdict.NOT_CONFIRMED, Verdict.NOT_TESTABLE],
+    "mitigated": [Verdict.ERROR, Verdict.NOT_MITIGATED, Verdict.MITIGATED, Verdict.NOT_TESTABLE],
 }
 
 
@@ -47,7 +47,7 @@ class Row:
     @property
     def status(self) -> str:
         """One phrase for the page: confirmed and mitigated, confirmed only, ..."""
-        base, rem = self.variants["baseline"].verdict, self.variants["remediated"].verdict
+        base, rem = (self.variants[variant_with_role(r)].verdict for r in ("reviewed", "mitigated"))
         if base == Verdict.CONFIRMED and rem == Verdict.MITIGATED:
             return "confirmed, mitigated"
         if base == Verdict.CONFIRMED and rem == Verdict.NOT_MITIGATED:
@@ -60,7 +60,7 @@ class Row:
 def _combine(variant: str, findings: list[Finding], run_dir: Path | None) -> Cell:
     if not findings:
         return Cell()
-    for verdict in _PRECEDENCE[variant]:
+    for verdict in _PRECEDENCE[variant_role(variant)]:
         chosen = [f for f in findings if f.verdict == verdict]
         if chosen:
             # every finding's own JSON (reason, numbers) first, then the files it names
@@ -96,7 +96,7 @@ def build(findings: Iterable[Finding], run_dir: Path | None = None,
 
 def _nothing_to_mitigate(cells: dict[str, Cell]) -> dict[str, Cell]:
     """A defect absent on both variants was never there: 'mitigated' would overclaim."""
-    base, rem = cells["baseline"], cells["remediated"]
+    base, rem = (cells[variant_with_role(r)] for r in ("reviewed", "mitigated"))
     if base.verdict == Verdict.NOT_CONFIRMED and rem.verdict == Verdict.MITIGATED:
         rem.verdict = str(Verdict.NOT_CONFIRMED)
         rem.reason = f"absent on both variants: {rem.reason}"

@@ -14,7 +14,7 @@ from pathlib import Path
 from workbench import db
 from workbench.paths import sql_dir
 from workbench.schema.units import Unit, all_units, apply_unit, ensure_meta, get_unit
-from workbench.settings import VARIANTS, Settings
+from workbench.settings import VARIANTS, Settings, variant_role
 from workbench.sqlfiles import run_script
 
 
@@ -34,8 +34,8 @@ def baseline_scripts() -> list[Path]:
 
 
 def units_for_variant(variant: str, extra: Sequence[str] = ()) -> list[Unit]:
-    """The units a variant gets: none for baseline, all for remediated, plus ``extra``."""
-    chosen = all_units() if variant == "remediated" else []
+    """The units a variant gets: none as reviewed, all when mitigated, plus ``extra``."""
+    chosen = all_units() if variant_role(variant) == "mitigated" else []
     for unit_id in extra:
         unit = get_unit(unit_id)
         if unit not in chosen:

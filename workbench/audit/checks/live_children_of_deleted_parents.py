@@ -20,13 +20,13 @@ from workbench.audit.targets import (
 class LiveChildrenOfDeletedParents(PythonCheck):
     """Soft-deleted rows that still have live children (children that carry their own deleted_at).
 
-    Soft delete sets deleted_at and fires no cascade: a soft-deleted customer keeps live orders
-    and opportunities that every list still shows. The count is of soft-deleted PARENT rows with
+    Soft delete sets deleted_at and fires no cascade: a soft-deleted parent keeps live children
+    that every list still shows. The count is of soft-deleted PARENT rows with
     at least one child whose deleted_at IS NULL, along any foreign key, each parent once (the
     defect is the parent's delete that did not propagate, however many children it left).
     Children without a deleted_at column cannot be live or deleted on their own; the structural
     check soft_delete_without_cascade lists those keys. Keys to the tenant table are skipped
-    (a deleted organization is the offboarding process's business, not a per-row defect).
+    (a deleted tenant is the offboarding process's business, not a per-row defect).
     """
 
     severity = "medium"

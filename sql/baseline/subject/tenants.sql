@@ -10,4 +10,4 @@ WITH sizes AS (
     ) AS t
     GROUP BY organization_id
 )
-SELECT organization_id, n, first_at, last_at FROM sizes ORDER BY n DESC, organization_id
+SELECT organization_id AS tenant_id, n, first_at, last_at FROM sizes ORDER BY n DESC, organization_id
