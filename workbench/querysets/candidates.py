@@ -22,6 +22,7 @@ import psycopg
 from pglast import ast
 from pglast.enums import A_Expr_Kind, SortByDir
 
+from workbench import catalog
 from workbench.explain import PlanCapture, walk
 from workbench.querysets.binding import Columns
 from workbench.querysets.scoping import ident
@@ -164,7 +165,7 @@ class CatalogFacts:
     @classmethod
     def read(cls, conn: psycopg.Connection) -> CatalogFacts:
         """Columns, row estimates, index key columns and unindexed foreign keys."""
-        rows = {t: float(n) for t, n in conn.execute(read_sql("querysets/table_rows.sql"))}  # type: ignore[arg-type]
+        rows = {t: n for t, _relname, n in catalog.table_rows(conn)}
         indexes: dict[str, list[tuple[str | None, ...]]] = {}
         for table, _name, cols in conn.execute(read_sql("querysets/index_columns.sql")):  # type: ignore[arg-type]
             indexes.setdefault(table, []).append(tuple(cols))

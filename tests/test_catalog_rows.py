@@ -1,0 +1,42 @@
+"""The one reader of table sizes: EXPLAIN findings (bare names) and index candidates (qualified)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import psycopg
+import pytest
+
+from workbench import catalog, explain
+
+pytestmark = pytest.mark.db
+
+
+def test_table_rows_cover_every_schema_and_sum_partitions(
+    scratch_db: Callable[[str], str], connect: Callable[..., psycopg.Connection]
+) -> None:
+    conn = connect(scratch_db("rows"), autocommit=True)
+    conn.execute("""
+        CREATE SCHEMA app;
+        CREATE TABLE app.events (id int, at date) PARTITION BY RANGE (at);
+        CREATE TABLE app.events_a PARTITION OF app.events
+            FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');
+        CREATE TABLE app.events_b PARTITION OF app.events
+            FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');
+        INSERT INTO app.events
+            SELECT g, '2020-06-01'::date + (g % 400) FROM generate_series(1, 800) g;
+        CREATE TABLE app.notes (id int);
+        INSERT INTO app.notes SELECT generate_series(1, 30);
+        CREATE TABLE public.notes (id int);
+        INSERT INTO public.notes SELECT generate_series(1, 5);
+        ANALYZE;
+    """)
+    rows = {q: (r, n) for q, r, n in catalog.table_rows(conn)}
+    assert rows["app.events"] == ("events", 800.0)
+    assert rows["app.events_a"][1] + rows["app.events_b"][1] == 800.0
+    assert rows["app.notes"] == ("notes", 30.0) and rows["public.notes"] == ("notes", 5.0)
+    by_bare = explain.relation_rows(conn)
+    # EXPLAIN prints bare names: a non-public schema's tables and partitions are judged too,
+    # and a name in two schemas is public's (the default search_path's)
+    assert by_bare["events"] == 800.0 and by_bare["events_a"] == rows["app.events_a"][1]
+    assert by_bare["notes"] == 5.0
