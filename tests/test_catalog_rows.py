@@ -1,4 +1,5 @@
-"""The one reader of table sizes: EXPLAIN findings (bare names) and index candidates (qualified)."""
+"""Catalog facts shared across modules: table sizes (EXPLAIN findings by bare name, index
+candidates by qualified name), and the names index advice builds from them."""
 
 from __future__ import annotations
 
@@ -40,3 +41,19 @@ def test_table_rows_cover_every_schema_and_sum_partitions(
     # and a name in two schemas is public's (the default search_path's)
     assert by_bare["events"] == 800.0 and by_bare["events_a"] == rows["app.events_a"][1]
     assert by_bare["notes"] == 5.0
+
+
+def test_a_built_candidate_on_a_table_that_needs_quotes_is_dropped(
+    scratch_db: Callable[[str], str], connect: Callable[..., psycopg.Connection]
+) -> None:
+    from workbench.experiments.index_advice import rank
+    from workbench.querysets.candidates import Candidate
+    from workbench.querysets.model import QuerySet
+
+    conn = connect(scratch_db("quoted"), autocommit=True)
+    conn.execute('CREATE TABLE "Order Items" (id int, "Sku" text)')
+    cand = Candidate('public."Order Items"', ("Sku",))
+    assert " " in cand.name  # made from the table's name: CREATE quotes it, so must DROP
+    assert rank(conn, [cand], QuerySet("test", []), {}, {}, hypothetical=False) == []
+    assert conn.execute("SELECT count(*) FROM pg_indexes WHERE tablename = 'Order Items'"
+                        ).fetchone() == (0,)
