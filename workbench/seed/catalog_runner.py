@@ -157,8 +157,8 @@ def _prepare(conn: psycopg.Connection, plan: Plan, database: str, prof: Profile,
     if not run:
         record_reference(conn, reference)
     conn.execute("TRUNCATE _workbench.seed_tenants, _workbench.seed_run")
-    conn.execute("INSERT INTO _workbench.seed_run (id, profile, scale, seed) "
-                 "VALUES (1, %s, %s, %s)", (prof.name, prof.scale, seed))
+    conn.execute(read_sql("seed/run_started.sql"),  # type: ignore[arg-type]
+                 (prof.name, prof.scale, seed))
     return set()
 
 
@@ -267,8 +267,8 @@ def seed_catalog(settings: Settings, database: str, prof: Profile, *, seed: int 
             report.tables.setdefault(name, TableStats()).size_bytes = int(size[0]) if size else 0
         report.peak_rss_mb = _peak_rss_mb()
         report.wall_seconds = time.perf_counter() - started
-        conn.execute("UPDATE _workbench.seed_run SET finished_at = clock_timestamp(), "
-                     "report = %s", (json.dumps(report.to_dict(), default=str),))
+        conn.execute(read_sql("seed/run_finished.sql"),  # type: ignore[arg-type]
+                     (json.dumps(report.to_dict(), default=str),))
     return report
 
 

@@ -15,6 +15,7 @@ from psycopg import sql
 
 from workbench.seed.catalog_model import SchemaCatalog
 from workbench.seed.engine import qualified
+from workbench.sqlfiles import read_sql
 
 
 def _cols(alias: str, cols: tuple[str, ...]) -> sql.Composable:
@@ -28,10 +29,9 @@ def violations(conn: psycopg.Connection, catalog: SchemaCatalog) -> dict[str, in
         for fk in table.foreign_keys:
             present = sql.SQL(" AND ").join(sql.SQL("{} IS NOT NULL").format(
                 sql.Identifier("c", c)) for c in fk.columns)
-            q = sql.SQL("SELECT count(*) FROM {} c WHERE {} AND NOT EXISTS (SELECT 1 FROM {} p "
-                        "WHERE ({}) = ({}))").format(
-                qualified(name), present, qualified(fk.ref_table), _cols("p", fk.ref_columns),
-                _cols("c", fk.columns))
+            q = sql.SQL(read_sql("seed/fk_orphans.sql")).format(  # type: ignore[arg-type]
+                child=qualified(name), present=present, parent=qualified(fk.ref_table),
+                parent_columns=_cols("p", fk.ref_columns), child_columns=_cols("c", fk.columns))
             out[f"{name} {fk.name}"] = int(conn.execute(q).fetchone()[0])  # type: ignore[index]
         for check in table.checks:
             q = sql.SQL("SELECT count(*) FROM {} WHERE NOT ({})").format(
@@ -69,18 +69,16 @@ def cross_tenant_references(conn: psycopg.Connection, catalog: SchemaCatalog, mo
             parent = tenant_expr(model, fk.ref_table, "p", 200)
             if child is None or parent is None:
                 continue
-            q = sql.SQL("SELECT count(*) FROM {} c JOIN {} p ON ({}) = ({}) "
-                        "WHERE {} IS DISTINCT FROM {}").format(
-                qualified(name), qualified(fk.ref_table), _cols("c", fk.columns),
-                _cols("p", fk.ref_columns), child, parent)
+            q = sql.SQL(read_sql("seed/cross_tenant_references.sql")).format(  # type: ignore[arg-type]
+                child=qualified(name), parent=qualified(fk.ref_table),
+                child_columns=_cols("c", fk.columns), parent_columns=_cols("p", fk.ref_columns),
+                child_tenant=child, parent_tenant=parent)
             out[f"{name} {fk.name}"] = int(conn.execute(q).fetchone()[0])  # type: ignore[index]
     return out
 
 
 def checksums(conn: psycopg.Connection, catalog: SchemaCatalog) -> dict[str, tuple[int, str]]:
     """(rows, order-independent content checksum) per table (``sql/seed/checksums.sql``)."""
-    from workbench.sqlfiles import read_sql
-
     out = {}
     for name in sorted(catalog.tables):
         q = sql.SQL(read_sql("seed/checksums.sql")).format(table=qualified(name))  # type: ignore[arg-type]
