@@ -27,7 +27,7 @@ import psycopg
 from psycopg import sql
 
 from workbench import db
-from workbench.errors import UnsafeOperation
+from workbench.errors import BadParameter, UnsafeOperation
 from workbench.seed.catalog_model import SchemaCatalog
 from workbench.seed.engine import (
     Build,
@@ -146,7 +146,7 @@ def _prepare(conn: psycopg.Connection, plan: Plan, database: str, prof: Profile,
             "--replace to reseed it or --resume to finish an interrupted run")
     if mode == "resume" and run:
         if (run[0], round(run[1], 9), run[2]) != (prof.name, round(prof.scale, 9), seed):
-            raise UnsafeOperation(
+            raise BadParameter(  # bad input, as the reviewed schema's runner says it
                 f"--resume: database {database!r} was seeded with profile {run[0]!r}, scale "
                 f"{run[1]:g}, seed {run[2]}; resume with the same values or use --replace")
         return {r[0] for r in conn.execute("SELECT tenant FROM _workbench.seed_tenants")}
