@@ -57,3 +57,20 @@ def test_a_built_candidate_on_a_table_that_needs_quotes_is_dropped(
     assert rank(conn, [cand], QuerySet("test", []), {}, {}, hypothetical=False) == []
     assert conn.execute("SELECT count(*) FROM pg_indexes WHERE tablename = 'Order Items'"
                         ).fetchone() == (0,)
+
+
+def test_a_foreign_key_served_only_by_a_partial_index_is_unindexed(
+    scratch_db: Callable[[str], str], connect: Callable[..., psycopg.Connection]
+) -> None:
+    from workbench.querysets.candidates import CatalogFacts
+
+    conn = connect(scratch_db("fkidx"), autocommit=True)
+    conn.execute("""
+        CREATE TABLE parent (id int PRIMARY KEY);
+        CREATE TABLE partial_child (id int, parent_id int REFERENCES parent);
+        CREATE INDEX ON partial_child (parent_id) WHERE id > 0;
+        CREATE TABLE served_child (id int, parent_id int REFERENCES parent);
+        CREATE INDEX ON served_child (parent_id, id);
+    """)
+    listed = {(t, cols) for t, _name, cols in CatalogFacts.read(conn).unindexed_fks}
+    assert listed == {("public.partial_child", ("parent_id",))}
