@@ -20,7 +20,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import psycopg
@@ -56,6 +56,9 @@ from workbench.seed.values import Calendar
 from workbench.settings import Settings
 from workbench.sqlfiles import read_sql
 
+if TYPE_CHECKING:
+    from workbench.tenancy.model import TenantModel
+
 GLOBAL = -1  # the global rows' entry in _workbench.seed_tenants
 
 
@@ -81,7 +84,7 @@ def pick_engine(settings: Settings, database: str, prof: Profile) -> str:
 
 
 def build_plan(conn: psycopg.Connection, prof: Profile, *, schemas: tuple[str, ...] = ("public",),
-               model: Any = None) -> Plan:
+               model: TenantModel | None = None) -> Plan:
     """Read the catalog and the tenant model and make the plan (reads only)."""
     from workbench.tenancy import infer
 
@@ -94,7 +97,7 @@ def build_plan(conn: psycopg.Connection, prof: Profile, *, schemas: tuple[str, .
 
 
 def explain_plan(settings: Settings, database: str, prof: Profile, *,
-                 schemas: tuple[str, ...] = ("public",), model: Any = None) -> str:
+                 schemas: tuple[str, ...] = ("public",), model: TenantModel | None = None) -> str:
     """What a seed of ``database`` would generate, per table and column, and why."""
     with db.connection(settings, database, autocommit=True) as conn:
         plan = build_plan(conn, prof, schemas=schemas, model=model)
@@ -210,7 +213,7 @@ def _recover(settings: Settings, database: str, mode: str, schemas: tuple[str, .
 def seed_catalog(settings: Settings, database: str, prof: Profile, *, seed: int = 0,
                  workers: int = 2, mode: str = "refuse", allow_destroy: bool = False,
                  progress: Progress | None = None, copy_format: str = "binary",
-                 schemas: tuple[str, ...] = ("public",), model: Any = None
+                 schemas: tuple[str, ...] = ("public",), model: TenantModel | None = None
                  ) -> CatalogSeedReport:
     """Seed ``database`` from its catalog with ``prof`` (already scaled); see the docstring."""
     db.require_destroyable(settings, database, allow_destroy=allow_destroy, action="seed")

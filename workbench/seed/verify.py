@@ -8,7 +8,7 @@ the server did not check them on the way in).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import psycopg
 from psycopg import sql
@@ -16,6 +16,9 @@ from psycopg import sql
 from workbench.seed.catalog_model import SchemaCatalog
 from workbench.seed.engine import qualified
 from workbench.sqlfiles import read_sql
+
+if TYPE_CHECKING:
+    from workbench.tenancy.model import TenantModel
 
 
 def _cols(alias: str, cols: tuple[str, ...]) -> sql.Composable:
@@ -40,15 +43,17 @@ def violations(conn: psycopg.Connection, catalog: SchemaCatalog) -> dict[str, in
     return out
 
 
-def tenant_expr(model: Any, table: str, alias: str, depth: int = 0) -> sql.Composable | None:
+def tenant_expr(model: TenantModel, table: str, alias: str, depth: int = 0
+                ) -> sql.Composable | None:
     """SQL for the tenant of row ``alias`` of ``table`` (None: the table has no tenant)."""
     if table == model.tenant_table:
         return sql.SQL("{}::text").format(sql.Identifier(alias, model.tenant_key[0]))
     entry = model.tables.get(table)
     if entry is None or entry.kind == "global":
         return None
-    if entry.kind == "direct":
-        return sql.SQL("{}::text").format(sql.Identifier(alias, entry.column))
+    column = model.tenant_column(table)
+    if column is not None:  # a direct table
+        return sql.SQL("{}::text").format(sql.Identifier(alias, column))
     hop = entry.path[0]
     inner = f"h{depth}"
     parent = tenant_expr(model, hop.ref_table, inner, depth + 1)
@@ -59,7 +64,7 @@ def tenant_expr(model: Any, table: str, alias: str, depth: int = 0) -> sql.Compo
         _cols(alias, hop.columns))
 
 
-def cross_tenant_references(conn: psycopg.Connection, catalog: SchemaCatalog, model: Any
+def cross_tenant_references(conn: psycopg.Connection, catalog: SchemaCatalog, model: TenantModel
                             ) -> dict[str, int]:
     """Per foreign key between two tenant tables: rows whose parent belongs to another tenant."""
     out: dict[str, int] = {}
