@@ -44,6 +44,7 @@ from workbench.audit.context import AuditContext, AuditOptions, detect
 from workbench.errors import UnsafeOperation
 from workbench.settings import Settings
 from workbench.sqlfiles import read_sql
+from workbench.tenancy.catalog import user_schemas
 
 OPERATIONS = ("select", "insert", "update", "delete")
 CONTEXTS = ("tenant-a", "unset")
@@ -487,7 +488,7 @@ def _create_role(conn: psycopg.Connection, role: str, member_of: str | None) -> 
     conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN NOSUPERUSER NOBYPASSRLS INHERIT").format(ident))
     if member_of:
         conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(member_of), ident))
-    for (schema,) in conn.execute(_sql("schemas")).fetchall():  # type: ignore[arg-type]
+    for schema in user_schemas(conn):  # row level security alone decides, in every schema
         s = sql.Identifier(schema)
         conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(s, ident))
         conn.execute(sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {} "

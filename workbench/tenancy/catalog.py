@@ -128,9 +128,15 @@ def _plain(name: str) -> str:
     return ".".join(part.strip('"') for part in name.split("."))
 
 
+def user_schemas(conn: psycopg.Connection) -> list[str]:
+    """Every schema that is not PostgreSQL's own, managed platforms' included (``auth``...):
+    what the audit chooses from, and what the isolation harness's role is granted."""
+    return [r[0] for r in conn.execute(read_sql("tenancy/schemas.sql")).fetchall()]
+
+
 def audited_schemas(conn: psycopg.Connection, wanted: Sequence[str] = ()) -> tuple[str, ...]:
     """The schemas asked for (each must exist), else every non-system, non-platform schema."""
-    present = [r[0] for r in conn.execute(read_sql("tenancy/schemas.sql")).fetchall()]
+    present = user_schemas(conn)
     if wanted:
         missing = [s for s in wanted if s not in present]
         if missing:
