@@ -77,8 +77,9 @@ class Policy:
 
     @property
     def text(self) -> str:
-        """Both expressions, for searching."""
-        return " ".join(e for e in (self.using_expr, self.check_expr) if e)
+        """Both expressions as one select list (``a, b``), so the parser reads them together;
+        joined by a space, a policy with USING and WITH CHECK did not parse and read as empty."""
+        return ", ".join(e for e in (self.using_expr, self.check_expr) if e)
 
 
 @dataclass(frozen=True)
