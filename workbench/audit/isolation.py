@@ -41,7 +41,7 @@ from psycopg import sql
 
 from workbench import db
 from workbench.audit.context import AuditContext, AuditOptions, detect
-from workbench.errors import UnsafeOperation
+from workbench.errors import UnsafeOperation, one_line
 from workbench.settings import Settings
 from workbench.sqlfiles import read_sql
 from workbench.tenancy.catalog import user_schemas
@@ -261,7 +261,7 @@ class _Fixtures:
             self.rows[(oid, label)] = self._insert(oid, label, stack)
             return True
         except (psycopg.Error, ValueError) as exc:
-            self.problems[oid] = " ".join(str(exc).split())[:400]
+            self.problems[oid] = one_line(exc, 400)
             return False
 
     # Ways to fill a row, tried in order while a CHECK constraint refuses it: the NOT NULL

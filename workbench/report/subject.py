@@ -27,7 +27,7 @@ import pandas as pd
 import psycopg
 
 from workbench import charts, db
-from workbench.errors import SchemaError, WorkbenchError
+from workbench.errors import SchemaError, WorkbenchError, one_line
 from workbench.settings import Settings
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def _phase(run: SubjectRun, name: str, progress: Progress, body: Callable[[], An
         return body()
     except (WorkbenchError, Exception) as exc:  # noqa: BLE001 - every phase failure is reported
         run.status = "failed"
-        message = " ".join(str(exc).split())[:300]
+        message = one_line(exc, 300)
         run.findings.append(Finding("high", name, f"the {name} phase failed", message))
         return None
     finally:

@@ -27,7 +27,7 @@ import psycopg
 from psycopg import sql
 
 from workbench import db
-from workbench.errors import BadParameter, UnsafeOperation
+from workbench.errors import BadParameter, UnsafeOperation, one_line
 from workbench.seed.catalog_model import SchemaCatalog
 from workbench.seed.engine import (
     Build,
@@ -206,7 +206,7 @@ def _recover(settings: Settings, database: str, mode: str, schemas: tuple[str, .
     except psycopg.Error as exc:
         raise RestoreFailed(
             f"the keys and indexes an interrupted seed of {database!r} dropped cannot be "
-            f"restored ({' '.join(str(exc).split())[:200]}); `workbench seed --replace "
+            f"restored ({one_line(exc)}); `workbench seed --replace "
             f"--target {database}` empties the seeded tables and restores them") from None
 
 
