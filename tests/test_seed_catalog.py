@@ -20,7 +20,7 @@ import psycopg
 import pytest
 
 from workbench import db
-from workbench.errors import BadParameter
+from workbench.errors import BadParameter, UnsafeOperation
 from workbench.schema.fingerprint import fingerprint
 from workbench.seed.catalog_model import SchemaCatalog
 from workbench.seed.catalog_runner import seed_catalog
@@ -239,6 +239,18 @@ def test_an_override_naming_nothing_is_one_line(settings: Settings) -> None:
                                   "catalog": {"rows": {"public.custmers": 4}}})
     with pytest.raises(BadParameter, match="catalog.rows.public.custmers"):
         seed_catalog(settings, name, prof, workers=1)
+
+
+def test_a_seeded_database_is_refused_and_resumed_only_with_the_same_values(
+        saas: str, settings: Settings) -> None:
+    with db.connection(settings, saas, autocommit=True) as conn:
+        before = checksums(conn, SchemaCatalog.read(conn, ("public",)))
+    with pytest.raises(UnsafeOperation, match=r"is not empty \(seeded with profile 'ci'\)"):
+        seed_catalog(settings, saas, load_profile("ci"))
+    with pytest.raises(BadParameter, match=r"--resume: .* seed 0; resume with the same values"):
+        seed_catalog(settings, saas, load_profile("ci"), seed=7, mode="resume")
+    with db.connection(settings, saas, autocommit=True) as conn:
+        assert checksums(conn, SchemaCatalog.read(conn, ("public",))) == before
 
 
 def test_sequences_continue_after_the_seeded_ids(saas: str, settings: Settings) -> None:

@@ -197,3 +197,22 @@ def test_per_user_rows_make_the_user_the_tenant(build):
         "global": set(),
     }
     assert model.context.membership_table is None and model.context.uses_auth_uid
+
+
+def test_a_policy_with_using_and_with_check_is_read(scratch_db, connect) -> None:  # type: ignore[no-untyped-def]
+    """FOR ALL policies often carry both expressions; the setting behind a helper is found."""
+    conn = connect(scratch_db("tenancy"), autocommit=True)
+    conn.execute("""
+        CREATE TABLE workspaces (id uuid PRIMARY KEY);
+        CREATE FUNCTION current_workspace() RETURNS uuid LANGUAGE plpgsql STABLE AS $$
+        DECLARE raw text := current_setting('app.workspace', true);
+        BEGIN RETURN raw::uuid; END $$;
+        CREATE TABLE docs (id int PRIMARY KEY,
+                           workspace_id uuid NOT NULL REFERENCES workspaces);
+        ALTER TABLE docs ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY scoped ON docs USING (workspace_id = (SELECT current_workspace()))
+            WITH CHECK (workspace_id = (SELECT current_workspace()));
+    """)
+    model = infer(conn)
+    assert model.context.settings == ("app.workspace",)
+    assert model.tenant_column("public.docs") == "workspace_id"

@@ -25,3 +25,13 @@ def frame(conn: psycopg.Connection, relative_sql: str, params: dict | None = Non
 def table_overview(conn: psycopg.Connection) -> pd.DataFrame:
     """Per table: estimated rows, total size, constraint, index and policy counts, RLS state."""
     return frame(conn, "catalog/table_overview.sql")
+
+
+def table_rows(conn: psycopg.Connection) -> list[tuple[str, str, float]]:
+    """(qualified name, bare name, estimated live rows) of every user table and partition.
+
+    One definition of "how big is this table" for EXPLAIN findings (by bare name) and index
+    candidates (by qualified name); partitions are summed into their parents.
+    """
+    return [(q, r, float(n)) for q, r, n in
+            conn.execute(read_sql("catalog/table_rows.sql")).fetchall()]  # type: ignore[arg-type]

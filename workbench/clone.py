@@ -104,10 +104,7 @@ def _drop_roles(settings: Settings, roles: Sequence[str]) -> None:
 
 
 def _table_count(conn: psycopg.Connection) -> int:
-    row = conn.execute(
-        "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition "
-        "AND n.nspname NOT IN ('pg_catalog', 'information_schema', '_workbench')").fetchone()
+    row = conn.execute(read_sql("clone/user_table_count.sql")).fetchone()  # type: ignore[arg-type]
     return int(row[0]) if row else 0
 
 

@@ -12,6 +12,8 @@ MONEY_NAMES = r"(price|cost|amount|subtotal|(^|_)total$|balance|(^|_)(fees?|tax|
 QUANTITY_NAMES = r"(^quantity|^qty_)"
 EMAIL_NAMES = r"((^|_)e?mail$|^(from|to|cc|bcc|reply_to)_address$)"
 FLAG_NAMES = r"(^(is|has|can|should)_|_(enabled|flag)$)"
+# The timestamp a soft delete sets (NULL: the row is live); an exact name, not a pattern.
+SOFT_DELETE_COLUMN = "deleted_at"
 # Credentials, personal and financial identifiers, health, device and key material: a column so
 # named should not be readable through an API role without row level security.
 SENSITIVE_NAMES = (
@@ -34,4 +36,5 @@ def settings() -> dict[str, str]:
         "workbench.email_names": EMAIL_NAMES,
         "workbench.flag_names": FLAG_NAMES,
         "workbench.sensitive_names": SENSITIVE_NAMES,
+        "workbench.soft_delete_column": SOFT_DELETE_COLUMN,
     }

@@ -9,6 +9,13 @@ caught, so real bugs still show a traceback.
 from __future__ import annotations
 
 
+def one_line(exc: BaseException, limit: int | None = 200) -> str:
+    """An exception's message on one line (whitespace squeezed; its type's name if empty), cut
+    to ``limit`` characters: how errors, findings and reports quote a cause they pass on."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if limit is None or len(text) <= limit else text[:limit - 3] + "..."
+
+
 class WorkbenchError(Exception):
     """Base class: a one-line, user-facing problem."""
 

@@ -25,8 +25,8 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
+from workbench import catalog
 from workbench.queries import ParamSet, Query
-from workbench.sqlfiles import read_sql
 
 EXPLAIN_OPTIONS = "ANALYZE, BUFFERS, SETTINGS, FORMAT JSON"
 LARGE_RELATION_ROWS = 10_000  # the premortem's "10k+ rows per table"
@@ -282,11 +282,15 @@ FINDING_COLUMNS = ["query", "params", "variant", "kind", "node_id", "node_type",
 
 
 def relation_rows(conn: psycopg.Connection) -> dict[str, float]:
-    """Estimated live rows per relation (pg_class.reltuples, partitions summed into parents)."""
-    rows = conn.execute(
-        read_sql("explain/relation_rows.sql")  # type: ignore[arg-type]
-    ).fetchall()
-    return {name: float(n) for name, n in rows}
+    """Estimated live rows per relation, by the bare name EXPLAIN prints (``Relation Name``).
+
+    Every user schema's tables (a bare name in two schemas: public's first, as the default
+    search_path resolves it); partitions summed into their parents and listed themselves.
+    """
+    rows: dict[str, float] = {}
+    for _qualified, relname, n in catalog.table_rows(conn):
+        rows.setdefault(relname, n)
+    return rows
 
 
 def _under_limit(node: dict[str, Any], by_id: dict[int, dict[str, Any]]) -> bool:

@@ -21,8 +21,9 @@ JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE i.indisunique AND NOT i.indisprimary
   AND n.nspname = ANY (current_setting('workbench.audit_schemas')::text[])
-  AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attname = 'deleted_at' AND NOT a.attisdropped)
-  AND coalesce(pg_get_expr(i.indpred, i.indrelid), '') !~ 'deleted_at IS NULL'
+  AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attname = current_setting('workbench.soft_delete_column') AND NOT a.attisdropped)
+  AND strpos(coalesce(pg_get_expr(i.indpred, i.indrelid), ''),
+             quote_ident(current_setting('workbench.soft_delete_column')) || ' IS NULL') = 0
   AND NOT EXISTS (
       SELECT 1 FROM pg_index pk
       WHERE pk.indrelid = i.indrelid AND pk.indisprimary AND pk.indkey::int2[] <@ i.indkey::int2[]

@@ -15,6 +15,6 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE con.contype = 'f'
   AND NOT c.relispartition  -- partitions carry clones of the parent's keys: report the parent once
   AND n.nspname = ANY (current_setting('workbench.audit_schemas')::text[])
-  AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = con.confrelid AND a.attname = 'deleted_at' AND NOT a.attisdropped)
-  AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = con.conrelid AND a.attname = 'deleted_at' AND NOT a.attisdropped)
+  AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = con.confrelid AND a.attname = current_setting('workbench.soft_delete_column') AND NOT a.attisdropped)
+  AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = con.conrelid AND a.attname = current_setting('workbench.soft_delete_column') AND NOT a.attisdropped)
 ORDER BY 1, 2;

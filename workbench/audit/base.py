@@ -26,6 +26,7 @@ from workbench.audit.model import (
     fingerprint,
     identity_columns,
 )
+from workbench.errors import one_line
 
 
 def has_tenant_model(ctx: AuditContext) -> bool:
@@ -85,7 +86,7 @@ class BaseCheck:
         except _Rollback as done:
             _fill(result, done.found, info)
         except psycopg.Error as exc:
-            result.error = " ".join(str(exc).split())
+            result.error = one_line(exc, None)
             _not_run(result, f"check failed: {result.error}")
         result.seconds = round(time.perf_counter() - started, 3)
         return result

@@ -41,9 +41,10 @@ from psycopg import sql
 
 from workbench import db
 from workbench.audit.context import AuditContext, AuditOptions, detect
-from workbench.errors import UnsafeOperation
+from workbench.errors import UnsafeOperation, one_line
 from workbench.settings import Settings
 from workbench.sqlfiles import read_sql
+from workbench.tenancy.catalog import user_schemas
 
 OPERATIONS = ("select", "insert", "update", "delete")
 CONTEXTS = ("tenant-a", "unset")
@@ -260,7 +261,7 @@ class _Fixtures:
             self.rows[(oid, label)] = self._insert(oid, label, stack)
             return True
         except (psycopg.Error, ValueError) as exc:
-            self.problems[oid] = " ".join(str(exc).split())[:400]
+            self.problems[oid] = one_line(exc, 400)
             return False
 
     # Ways to fill a row, tried in order while a CHECK constraint refuses it: the NOT NULL
@@ -487,7 +488,7 @@ def _create_role(conn: psycopg.Connection, role: str, member_of: str | None) -> 
     conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN NOSUPERUSER NOBYPASSRLS INHERIT").format(ident))
     if member_of:
         conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(member_of), ident))
-    for (schema,) in conn.execute(_sql("schemas")).fetchall():  # type: ignore[arg-type]
+    for schema in user_schemas(conn):  # row level security alone decides, in every schema
         s = sql.Identifier(schema)
         conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(s, ident))
         conn.execute(sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {} "

@@ -16,7 +16,7 @@ scale) and marks a plan flip where a query's plan fingerprint differs from the p
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -27,6 +27,9 @@ from workbench.querysets.model import QuerySet
 from workbench.seed import load_profile, seed_database
 from workbench.seed.profile import Profile
 from workbench.settings import Settings
+
+if TYPE_CHECKING:
+    from workbench.tenancy.model import TenantModel
 
 MIN_ROWS = 3_000
 MAX_DECADES = 3
@@ -71,7 +74,7 @@ def mark_flips(frame: pd.DataFrame, keys: tuple[str, ...] = ("query", "params"))
 def growth_of(
     settings: Settings,
     target: str,
-    model: Any,
+    model: TenantModel,
     queries: QuerySet,
     profile: Profile | str,
     *,

@@ -29,6 +29,7 @@ from workbench.explain import PlanCapture, walk
 from workbench.queries import ParamSet, Query
 from workbench.querysets.candidates import Candidate, CatalogFacts, from_plans
 from workbench.querysets.model import QuerySet
+from workbench.querysets.scoping import ident
 
 HYPOPG = "hypopg"
 
@@ -175,7 +176,7 @@ def rank(
             row = conn.execute("SELECT indexrelid, indexname FROM hypopg_create_index(%s)",
                                (cand.ddl(),)).fetchone()
             assert row is not None
-            index_name = str(row[1])
+            hypo_oid, index_name = row[0], str(row[1])
         else:
             conn.execute(cand.ddl(cand.name))  # type: ignore[arg-type]
             index_name = cand.name
@@ -190,10 +191,10 @@ def rank(
                         "uses_index": _uses(plan, index_name)})
         finally:
             if hypothetical:
-                conn.execute("SELECT hypopg_drop_index(%s)", (row[0],))
-            else:
+                conn.execute("SELECT hypopg_drop_index(%s)", (hypo_oid,))
+            else:  # quoted as ddl() quoted it (a name made from "Order Items" needs quotes)
                 conn.execute(f"DROP INDEX IF EXISTS {cand.table.rpartition('.')[0]}."  # type: ignore[arg-type]
-                             f"{cand.name}")
+                             f"{ident(cand.name)}")
         if ranked.used_by and ranked.saving > 0:
             out.append(ranked)
     return sorted(out, key=lambda r: -r.saving)

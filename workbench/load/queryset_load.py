@@ -7,7 +7,7 @@ grants the load role, writes the plan and runs Locust on it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg import sql
@@ -24,13 +24,16 @@ from workbench.querysets.scoping import ident
 from workbench.settings import Settings
 from workbench.sqlfiles import read_sql
 
+if TYPE_CHECKING:
+    from workbench.tenancy.model import TenantModel
+
 MAX_TENANTS = 20  # the largest ones: they carry most of the traffic (121 tables at demo:
 #                   50 tenants took 54 s to draw)
 JWT_CLAIMS = "request.jwt.claims"
 JWT_SUB = "request.jwt.claim.sub"
 
 
-def context_sql(model: Any) -> str:
+def context_sql(model: TenantModel) -> str:
     """``SELECT set_config(...)`` for the role, the model's settings, and the JWT claims."""
     parts: list[sql.Composable] = [sql.SQL("set_config('role', %(role)s, true)")]
     for name in model.context.settings:
@@ -42,7 +45,7 @@ def context_sql(model: Any) -> str:
     return "SELECT " + ", ".join(p.as_string(None) for p in parts)
 
 
-def _member(conn: psycopg.Connection, model: Any, tenant: DrawnTenant) -> str | None:
+def _member(conn: psycopg.Connection, model: TenantModel, tenant: DrawnTenant) -> str | None:
     ctx = model.context
     if not (ctx.uses_auth_uid and ctx.membership_table and ctx.membership_user_column
             and ctx.membership_tenant_column):
@@ -55,7 +58,7 @@ def _member(conn: psycopg.Connection, model: Any, tenant: DrawnTenant) -> str | 
 
 
 def build(
-    conn: psycopg.Connection, model: Any, queries: QuerySet, *,
+    conn: psycopg.Connection, model: TenantModel, queries: QuerySet, *,
     max_tenants: int = MAX_TENANTS, page_size: int = 25,
 ) -> LoadPlan:
     """Draw values for the read queries of ``queries``, per tenant (the largest ones)."""
@@ -88,7 +91,7 @@ def build(
         per_tenant, [{"name": s.name, "reason": s.reason} for s in skipped.values()])
 
 
-def grant_load_role(conn: psycopg.Connection, model: Any) -> None:
+def grant_load_role(conn: psycopg.Connection, model: TenantModel) -> None:
     """Let the load role read the model's schemas (on a workbench-owned database only).
 
     Where the schema has Supabase's ``authenticated`` role the load role inherits it (its

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 
@@ -22,6 +22,9 @@ from workbench.queries import ParamSet, Query
 from workbench.querysets.binding import Binding, Columns, bind
 from workbench.querysets.model import Skipped
 from workbench.querysets.scoping import TENANT_PARAM, ident, is_tenant_column, tenant_scope
+
+if TYPE_CHECKING:
+    from workbench.tenancy.model import TenantModel
 
 PAGE_SIZE = 25
 RECENT_QUANTILE = 0.9
@@ -38,7 +41,7 @@ class Tenant:
     size: int
 
 
-def tenants(conn: psycopg.Connection, model: Any) -> list[Tenant]:
+def tenants(conn: psycopg.Connection, model: TenantModel) -> list[Tenant]:
     """Every tenant, largest first: rows of its direct tables (the tenant table's keys too)."""
     sizes: dict[Any, int] = {}
     if model.tenant_table and model.tenant_key:
@@ -48,7 +51,9 @@ def tenants(conn: psycopg.Connection, model: Any) -> list[Tenant]:
     for table, tt in sorted(model.tables.items()):
         if tt.kind != "direct":
             continue
-        col = ident(tt.column or model.tenant_column(table))
+        column = model.tenant_column(table)
+        assert column is not None  # a direct table names its column (TenantModel.from_dict)
+        col = ident(column)
         stmt = f"SELECT {col}, count(*) FROM {table} WHERE {col} IS NOT NULL GROUP BY 1"
         for tid, n in conn.execute(stmt).fetchall():  # type: ignore[arg-type]
             sizes[tid] = sizes.get(tid, 0) + int(n)
@@ -69,7 +74,7 @@ class Drawer:
     """Draws values for one database; remembers each (tenant, table, columns) draw."""
 
     conn: psycopg.Connection
-    model: Any
+    model: TenantModel
     page_size: int = PAGE_SIZE
     columns: Columns | None = None
     _cache: dict[tuple, dict[str, Any]] = field(default_factory=dict)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import psycopg
 
@@ -22,6 +22,9 @@ from workbench.querysets.model import QuerySet, Skipped
 from workbench.querysets.scoping import Scope, ident, tenant_scope
 from workbench.sqlfiles import read_sql
 from workbench.tenancy.catalog import ForeignKey, read_catalog
+
+if TYPE_CHECKING:
+    from workbench.tenancy.model import TenantModel
 
 PAGE = "page_size"
 NON_WORD = re.compile(r"\W")
@@ -118,7 +121,7 @@ def table_queries(shape: TableShape, scope: Scope, fks: list[ForeignKey]) -> lis
     return out
 
 
-def infer(conn: psycopg.Connection, model: Any) -> QuerySet:
+def infer(conn: psycopg.Connection, model: TenantModel) -> QuerySet:
     """Inferred queries for every tenant table of ``model`` (a tenant model of ``conn``'s db)."""
     schemas = tuple(model.schemas) or ("public",)
     shapes = read_shapes(conn, schemas)

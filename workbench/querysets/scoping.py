@@ -10,9 +10,12 @@ id is always the named parameter ``tenant``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from psycopg import sql
+
+if TYPE_CHECKING:
+    from workbench.tenancy.model import TenantModel
 
 TENANT_PARAM = "tenant"
 
@@ -31,7 +34,7 @@ class Scope:
     predicate: str
 
 
-def tenant_scope(model: Any, table: str, alias: str = "t") -> Scope | None:
+def tenant_scope(model: TenantModel, table: str, alias: str = "t") -> Scope | None:
     """How rows of ``table`` (qualified) are kept to the tenant ``%(tenant)s``; None: global.
 
     ``model`` is a :class:`workbench.tenancy.TenantModel`.
@@ -42,7 +45,8 @@ def tenant_scope(model: Any, table: str, alias: str = "t") -> Scope | None:
     if tt.kind == "tenant":
         return Scope("", f"{alias}.{ident(model.tenant_key[0])} = %({TENANT_PARAM})s")
     if tt.kind == "direct":
-        column = tt.column or model.tenant_column(table)
+        column = model.tenant_column(table)
+        assert column is not None  # a direct table names its column (TenantModel.from_dict)
         return Scope("", f"{alias}.{ident(column)} = %({TENANT_PARAM})s")
     joins: list[str] = []
     prev = alias
@@ -62,11 +66,11 @@ def tenant_scope(model: Any, table: str, alias: str = "t") -> Scope | None:
     return Scope("\n".join(joins), f"{prev}.{ident(column)} = %({TENANT_PARAM})s")
 
 
-def is_tenant_column(model: Any, table: str | None, column: str | None) -> bool:
+def is_tenant_column(model: TenantModel, table: str | None, column: str | None) -> bool:
     """Whether ``table.column`` holds the tenant's id (a direct column or the tenant key)."""
     if not table or not column:
         return False
     if table == model.tenant_table and column in model.tenant_key:
         return True
     tt = model.tables.get(table)
-    return bool(tt and tt.kind == "direct" and (tt.column or model.tenant_column(table)) == column)
+    return bool(tt and tt.kind == "direct" and model.tenant_column(table) == column)

@@ -8,7 +8,7 @@ when they name a server (``--queries-from DSN``), their files when they give a f
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import psycopg
 
@@ -18,10 +18,13 @@ from workbench.querysets.infer import infer
 from workbench.querysets.model import QuerySet
 from workbench.querysets.statements import capture
 
+if TYPE_CHECKING:
+    from workbench.tenancy.model import TenantModel
+
 
 def choose(
     conn: psycopg.Connection,
-    model: Any,
+    model: TenantModel,
     *,
     queries_from: str | None = None,
     queries_dir: Path | None = None,

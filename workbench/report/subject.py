@@ -21,14 +21,17 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import psycopg
 
 from workbench import charts, db
-from workbench.errors import SchemaError, WorkbenchError
+from workbench.errors import SchemaError, WorkbenchError, one_line
 from workbench.settings import Settings
+
+if TYPE_CHECKING:
+    from workbench.tenancy.model import TenantModel
 
 Progress = Callable[[str], None]
 SEVERITIES = ("critical", "high", "medium", "low", "info")
@@ -94,11 +97,20 @@ def _phase(run: SubjectRun, name: str, progress: Progress, body: Callable[[], An
         return body()
     except (WorkbenchError, Exception) as exc:  # noqa: BLE001 - every phase failure is reported
         run.status = "failed"
-        message = " ".join(str(exc).split())[:300]
+        message = one_line(exc, 300)
         run.findings.append(Finding("high", name, f"the {name} phase failed", message))
         return None
     finally:
         run.timings[name] = round(time.perf_counter() - started, 2)
+
+
+def _inferred(model: TenantModel | None) -> TenantModel:
+    """The model phase's result; without it a phase that scopes queries per tenant cannot run,
+    and says why instead of failing on ``None``."""
+    if model is None:
+        raise WorkbenchError("no tenant model: the model phase failed (see its finding); "
+                             "fix that first, or pass a schema whose tenancy can be inferred")
+    return model
 
 
 # ---------------------------------------------------------------------------------------------
@@ -262,7 +274,7 @@ def run_subject(
     state: dict[str, Any] = {}
 
     with db.connection(settings, name, autocommit=True, prepare_threshold=None) as conn:
-        def model() -> Any:
+        def model() -> TenantModel:
             m = tenancy.infer(conn)
             (run_dir / "tenancy.toml").write_text(m.to_toml())
             run.facts["tenancy"] = m.describe()
@@ -270,7 +282,7 @@ def run_subject(
             return m
 
         _phase(run, "model", progress, model)
-        m = state.get("model")
+        m: TenantModel | None = state.get("model")
 
         def audit() -> None:
             report = run_audit(conn, AuditOptions(tenancy=m))
@@ -290,10 +302,11 @@ def run_subject(
 
     with db.connection(settings, name, autocommit=True, prepare_threshold=None) as conn:
         def explain_all() -> None:
-            qs = sources.choose(conn, m, queries_from=opts.queries_from,
+            model = _inferred(m)
+            qs = sources.choose(conn, model, queries_from=opts.queries_from,
                                 queries_dir=opts.queries_dir)
-            drawer = draw.Drawer(conn, m)
-            sets, skipped = drawer.param_sets(qs.queries, draw.pick(draw.tenants(conn, m)))
+            drawer = draw.Drawer(conn, model)
+            sets, skipped = drawer.param_sets(qs.queries, draw.pick(draw.tenants(conn, model)))
             prun = plans.capture_set(conn, qs, sets, variant=name, warmup=1, repeats=1)
             prun.skipped[:0] = skipped
             prun.save(run_dir)
@@ -322,8 +335,8 @@ def run_subject(
             _phase(run, "whatif", progress, whatif)
 
         def load_plan() -> Any:
-            grant_load_role(conn, m)
-            return build_plan(conn, m, state["qs"])
+            grant_load_role(conn, _inferred(m))
+            return build_plan(conn, _inferred(m), state["qs"])
 
         plan = _phase(run, "load plan", progress, load_plan) if "qs" in state else None
 
@@ -345,7 +358,7 @@ def run_subject(
         qs = state["qs"]
         heaviest = state["plans"].summary().groupby("query")["explain_median_ms"].max()
         chosen = list(heaviest.nlargest(opts.growth_queries).index)
-        frame = growth_of(settings, name, m, qs.select(chosen), opts.profile)
+        frame = growth_of(settings, name, _inferred(m), qs.select(chosen), opts.profile)
         frame.to_csv(run_dir / "growth.csv", index=False)
         charts.save(growth_chart(frame), run_dir, "growth")
         state["growth"] = frame

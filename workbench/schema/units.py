@@ -24,16 +24,7 @@ import psycopg
 
 from workbench.errors import BadParameter, NotFound, SchemaError
 from workbench.paths import sql_dir
-from workbench.sqlfiles import run_script
-
-META_DDL = """
-CREATE SCHEMA IF NOT EXISTS _workbench;
-CREATE TABLE IF NOT EXISTS _workbench.applied_units (
-    unit text PRIMARY KEY,
-    applied_at timestamptz NOT NULL DEFAULT clock_timestamp()
-);
-CREATE TABLE IF NOT EXISTS _workbench.meta (key text PRIMARY KEY, value text NOT NULL);
-"""
+from workbench.sqlfiles import read_sql, run_script
 
 APP_SETTINGS: dict[str, type] = {
     "prepared_statements": bool,
@@ -136,7 +127,7 @@ def units_for_risk(risk_id: str) -> list[Unit]:
 
 def ensure_meta(conn: psycopg.Connection) -> None:
     """Create the workbench's bookkeeping schema in a database it owns."""
-    conn.execute(META_DDL)  # type: ignore[arg-type]
+    conn.execute(read_sql("schema/meta.sql"))  # type: ignore[arg-type]
 
 
 def applied_units(conn: psycopg.Connection) -> list[str]:

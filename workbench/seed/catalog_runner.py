@@ -20,14 +20,14 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import psycopg
 from psycopg import sql
 
 from workbench import db
-from workbench.errors import UnsafeOperation
+from workbench.errors import BadParameter, UnsafeOperation, one_line
 from workbench.seed.catalog_model import SchemaCatalog
 from workbench.seed.engine import (
     Build,
@@ -56,6 +56,9 @@ from workbench.seed.values import Calendar
 from workbench.settings import Settings
 from workbench.sqlfiles import read_sql
 
+if TYPE_CHECKING:
+    from workbench.tenancy.model import TenantModel
+
 GLOBAL = -1  # the global rows' entry in _workbench.seed_tenants
 
 
@@ -81,7 +84,7 @@ def pick_engine(settings: Settings, database: str, prof: Profile) -> str:
 
 
 def build_plan(conn: psycopg.Connection, prof: Profile, *, schemas: tuple[str, ...] = ("public",),
-               model: Any = None) -> Plan:
+               model: TenantModel | None = None) -> Plan:
     """Read the catalog and the tenant model and make the plan (reads only)."""
     from workbench.tenancy import infer
 
@@ -94,7 +97,7 @@ def build_plan(conn: psycopg.Connection, prof: Profile, *, schemas: tuple[str, .
 
 
 def explain_plan(settings: Settings, database: str, prof: Profile, *,
-                 schemas: tuple[str, ...] = ("public",), model: Any = None) -> str:
+                 schemas: tuple[str, ...] = ("public",), model: TenantModel | None = None) -> str:
     """What a seed of ``database`` would generate, per table and column, and why."""
     with db.connection(settings, database, autocommit=True) as conn:
         plan = build_plan(conn, prof, schemas=schemas, model=model)
@@ -146,7 +149,7 @@ def _prepare(conn: psycopg.Connection, plan: Plan, database: str, prof: Profile,
             "--replace to reseed it or --resume to finish an interrupted run")
     if mode == "resume" and run:
         if (run[0], round(run[1], 9), run[2]) != (prof.name, round(prof.scale, 9), seed):
-            raise UnsafeOperation(
+            raise BadParameter(  # bad input, as the reviewed schema's runner says it
                 f"--resume: database {database!r} was seeded with profile {run[0]!r}, scale "
                 f"{run[1]:g}, seed {run[2]}; resume with the same values or use --replace")
         return {r[0] for r in conn.execute("SELECT tenant FROM _workbench.seed_tenants")}
@@ -157,8 +160,8 @@ def _prepare(conn: psycopg.Connection, plan: Plan, database: str, prof: Profile,
     if not run:
         record_reference(conn, reference)
     conn.execute("TRUNCATE _workbench.seed_tenants, _workbench.seed_run")
-    conn.execute("INSERT INTO _workbench.seed_run (id, profile, scale, seed) "
-                 "VALUES (1, %s, %s, %s)", (prof.name, prof.scale, seed))
+    conn.execute(read_sql("seed/run_started.sql"),  # type: ignore[arg-type]
+                 (prof.name, prof.scale, seed))
     return set()
 
 
@@ -203,14 +206,14 @@ def _recover(settings: Settings, database: str, mode: str, schemas: tuple[str, .
     except psycopg.Error as exc:
         raise RestoreFailed(
             f"the keys and indexes an interrupted seed of {database!r} dropped cannot be "
-            f"restored ({' '.join(str(exc).split())[:200]}); `workbench seed --replace "
+            f"restored ({one_line(exc)}); `workbench seed --replace "
             f"--target {database}` empties the seeded tables and restores them") from None
 
 
 def seed_catalog(settings: Settings, database: str, prof: Profile, *, seed: int = 0,
                  workers: int = 2, mode: str = "refuse", allow_destroy: bool = False,
                  progress: Progress | None = None, copy_format: str = "binary",
-                 schemas: tuple[str, ...] = ("public",), model: Any = None
+                 schemas: tuple[str, ...] = ("public",), model: TenantModel | None = None
                  ) -> CatalogSeedReport:
     """Seed ``database`` from its catalog with ``prof`` (already scaled); see the docstring."""
     db.require_destroyable(settings, database, allow_destroy=allow_destroy, action="seed")
@@ -267,8 +270,8 @@ def seed_catalog(settings: Settings, database: str, prof: Profile, *, seed: int 
             report.tables.setdefault(name, TableStats()).size_bytes = int(size[0]) if size else 0
         report.peak_rss_mb = _peak_rss_mb()
         report.wall_seconds = time.perf_counter() - started
-        conn.execute("UPDATE _workbench.seed_run SET finished_at = clock_timestamp(), "
-                     "report = %s", (json.dumps(report.to_dict(), default=str),))
+        conn.execute(read_sql("seed/run_finished.sql"),  # type: ignore[arg-type]
+                     (json.dumps(report.to_dict(), default=str),))
     return report
 
 

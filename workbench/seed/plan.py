@@ -16,7 +16,7 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import psycopg
@@ -39,6 +39,9 @@ from workbench.seed.generators import (
 from workbench.seed.meaning import TEXT_TYPES, meaning_of, pool_for, words
 from workbench.seed.overrides import Overrides, unknown_names
 from workbench.sqlfiles import read_sql
+
+if TYPE_CHECKING:
+    from workbench.tenancy.model import TenantModel
 
 TENANT_SCOPES = ("tenant", "direct", "indirect")
 NATURAL_TIME = re.compile(r"\b(now|clock_timestamp|statement_timestamp|transaction_timestamp)\(\)"
@@ -192,7 +195,7 @@ def _seed_of(*parts: str) -> int:
                           "little")
 
 
-def _scope(name: str, model: Any) -> tuple[str, str | None]:
+def _scope(name: str, model: TenantModel) -> tuple[str, str | None]:
     """(scope, tenant column) of a table from the tenant model."""
     if model is None or not model.found():
         return "global", None
@@ -497,7 +500,7 @@ def _on_cycle(start: str, deps: dict[str, set[str]]) -> bool:
     return False
 
 
-def make_plan(catalog: SchemaCatalog, model: Any, over: Overrides, *,
+def make_plan(catalog: SchemaCatalog, model: TenantModel, over: Overrides, *,
               reference: set[str] = frozenset(),  # type: ignore[assignment]
               conn: psycopg.Connection | None = None, tenants: int = 1) -> Plan:
     """Resolve every table and column of ``catalog`` (see the module docstring)."""
@@ -526,7 +529,7 @@ def make_plan(catalog: SchemaCatalog, model: Any, over: Overrides, *,
                 catalog.schemas, unresolved, note)
 
 
-def _plan_table(tp: TablePlan, tables: dict[str, TablePlan], model: Any, over: Overrides,
+def _plan_table(tp: TablePlan, tables: dict[str, TablePlan], model: TenantModel, over: Overrides,
                 conn: psycopg.Connection | None, tenants: int,
                 late_edges: set[tuple[str, str]], position: dict[str, int],
                 unresolved: list[str]) -> None:

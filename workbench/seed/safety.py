@@ -17,17 +17,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from workbench import db
-from workbench.errors import WorkbenchError
+from workbench.errors import WorkbenchError, one_line
 from workbench.settings import Settings
 
 
 class RestoreFailed(WorkbenchError):
     """Seeding failed and the dropped keys could not be put back; ``--restore`` finishes it."""
-
-
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= 200 else text[:197] + "..."
 
 
 @contextmanager
@@ -44,8 +39,8 @@ def restored_on_failure(restore: Callable[[], object], database: str) -> Iterato
             restore()
         except BaseException as again:
             raise RestoreFailed(
-                f"seeding {database!r} stopped ({_one_line(exc)}) and its keys and indexes "
-                f"could not be put back ({_one_line(again)}); run `workbench seed --restore "
+                f"seeding {database!r} stopped ({one_line(exc)}) and its keys and indexes "
+                f"could not be put back ({one_line(again)}); run `workbench seed --restore "
                 f"--target {database}` once the cause is fixed") from exc
         raise
 

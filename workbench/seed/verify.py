@@ -8,13 +8,17 @@ the server did not check them on the way in).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import psycopg
 from psycopg import sql
 
 from workbench.seed.catalog_model import SchemaCatalog
 from workbench.seed.engine import qualified
+from workbench.sqlfiles import read_sql
+
+if TYPE_CHECKING:
+    from workbench.tenancy.model import TenantModel
 
 
 def _cols(alias: str, cols: tuple[str, ...]) -> sql.Composable:
@@ -28,10 +32,9 @@ def violations(conn: psycopg.Connection, catalog: SchemaCatalog) -> dict[str, in
         for fk in table.foreign_keys:
             present = sql.SQL(" AND ").join(sql.SQL("{} IS NOT NULL").format(
                 sql.Identifier("c", c)) for c in fk.columns)
-            q = sql.SQL("SELECT count(*) FROM {} c WHERE {} AND NOT EXISTS (SELECT 1 FROM {} p "
-                        "WHERE ({}) = ({}))").format(
-                qualified(name), present, qualified(fk.ref_table), _cols("p", fk.ref_columns),
-                _cols("c", fk.columns))
+            q = sql.SQL(read_sql("seed/fk_orphans.sql")).format(  # type: ignore[arg-type]
+                child=qualified(name), present=present, parent=qualified(fk.ref_table),
+                parent_columns=_cols("p", fk.ref_columns), child_columns=_cols("c", fk.columns))
             out[f"{name} {fk.name}"] = int(conn.execute(q).fetchone()[0])  # type: ignore[index]
         for check in table.checks:
             q = sql.SQL("SELECT count(*) FROM {} WHERE NOT ({})").format(
@@ -40,15 +43,17 @@ def violations(conn: psycopg.Connection, catalog: SchemaCatalog) -> dict[str, in
     return out
 
 
-def tenant_expr(model: Any, table: str, alias: str, depth: int = 0) -> sql.Composable | None:
+def tenant_expr(model: TenantModel, table: str, alias: str, depth: int = 0
+                ) -> sql.Composable | None:
     """SQL for the tenant of row ``alias`` of ``table`` (None: the table has no tenant)."""
     if table == model.tenant_table:
         return sql.SQL("{}::text").format(sql.Identifier(alias, model.tenant_key[0]))
     entry = model.tables.get(table)
     if entry is None or entry.kind == "global":
         return None
-    if entry.kind == "direct":
-        return sql.SQL("{}::text").format(sql.Identifier(alias, entry.column))
+    column = model.tenant_column(table)
+    if column is not None:  # a direct table
+        return sql.SQL("{}::text").format(sql.Identifier(alias, column))
     hop = entry.path[0]
     inner = f"h{depth}"
     parent = tenant_expr(model, hop.ref_table, inner, depth + 1)
@@ -59,7 +64,7 @@ def tenant_expr(model: Any, table: str, alias: str, depth: int = 0) -> sql.Compo
         _cols(alias, hop.columns))
 
 
-def cross_tenant_references(conn: psycopg.Connection, catalog: SchemaCatalog, model: Any
+def cross_tenant_references(conn: psycopg.Connection, catalog: SchemaCatalog, model: TenantModel
                             ) -> dict[str, int]:
     """Per foreign key between two tenant tables: rows whose parent belongs to another tenant."""
     out: dict[str, int] = {}
@@ -69,18 +74,16 @@ def cross_tenant_references(conn: psycopg.Connection, catalog: SchemaCatalog, mo
             parent = tenant_expr(model, fk.ref_table, "p", 200)
             if child is None or parent is None:
                 continue
-            q = sql.SQL("SELECT count(*) FROM {} c JOIN {} p ON ({}) = ({}) "
-                        "WHERE {} IS DISTINCT FROM {}").format(
-                qualified(name), qualified(fk.ref_table), _cols("c", fk.columns),
-                _cols("p", fk.ref_columns), child, parent)
+            q = sql.SQL(read_sql("seed/cross_tenant_references.sql")).format(  # type: ignore[arg-type]
+                child=qualified(name), parent=qualified(fk.ref_table),
+                child_columns=_cols("c", fk.columns), parent_columns=_cols("p", fk.ref_columns),
+                child_tenant=child, parent_tenant=parent)
             out[f"{name} {fk.name}"] = int(conn.execute(q).fetchone()[0])  # type: ignore[index]
     return out
 
 
 def checksums(conn: psycopg.Connection, catalog: SchemaCatalog) -> dict[str, tuple[int, str]]:
     """(rows, order-independent content checksum) per table (``sql/seed/checksums.sql``)."""
-    from workbench.sqlfiles import read_sql
-
     out = {}
     for name in sorted(catalog.tables):
         q = sql.SQL(read_sql("seed/checksums.sql")).format(table=qualified(name))  # type: ignore[arg-type]

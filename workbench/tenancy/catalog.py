@@ -77,8 +77,9 @@ class Policy:
 
     @property
     def text(self) -> str:
-        """Both expressions, for searching."""
-        return " ".join(e for e in (self.using_expr, self.check_expr) if e)
+        """Both expressions as one select list (``a, b``), so the parser reads them together;
+        joined by a space, a policy with USING and WITH CHECK did not parse and read as empty."""
+        return ", ".join(e for e in (self.using_expr, self.check_expr) if e)
 
 
 @dataclass(frozen=True)
@@ -128,9 +129,15 @@ def _plain(name: str) -> str:
     return ".".join(part.strip('"') for part in name.split("."))
 
 
+def user_schemas(conn: psycopg.Connection) -> list[str]:
+    """Every schema that is not PostgreSQL's own, managed platforms' included (``auth``...):
+    what the audit chooses from, and what the isolation harness's role is granted."""
+    return [r[0] for r in conn.execute(read_sql("tenancy/schemas.sql")).fetchall()]
+
+
 def audited_schemas(conn: psycopg.Connection, wanted: Sequence[str] = ()) -> tuple[str, ...]:
     """The schemas asked for (each must exist), else every non-system, non-platform schema."""
-    present = [r[0] for r in conn.execute(read_sql("tenancy/schemas.sql")).fetchall()]
+    present = user_schemas(conn)
     if wanted:
         missing = [s for s in wanted if s not in present]
         if missing:

@@ -15,6 +15,7 @@ from workbench.audit.targets import (
     has_column,
     ident,
 )
+from workbench.column_names import SOFT_DELETE_COLUMN
 
 
 class LiveChildrenOfDeletedParents(PythonCheck):
@@ -37,19 +38,20 @@ class LiveChildrenOfDeletedParents(PythonCheck):
         """Per soft-deletable parent table, count its deleted rows with any live child."""
         by_parent: dict[str, list[ForeignKey]] = {}
         for fk in foreign_keys(conn, ctx):
-            if fk.parent == ctx.tenant_table or not has_column(conn, fk.parent, "deleted_at"):
+            if fk.parent == ctx.tenant_table or not has_column(conn, fk.parent, SOFT_DELETE_COLUMN):
                 continue
-            if has_column(conn, fk.child, "deleted_at"):
+            if has_column(conn, fk.child, SOFT_DELETE_COLUMN):
                 by_parent.setdefault(fk.parent, []).append(fk)
         tally = Tally(["table_name", "child_tables"])
+        deleted = sql.Identifier(SOFT_DELETE_COLUMN)
         for parent, fks in sorted(by_parent.items()):
             live = sql.SQL(" OR ").join(
                 sql.SQL("EXISTS (SELECT 1 FROM {c} c WHERE c.{cc} = p.{pc} "
-                        "AND c.deleted_at IS NULL)").format(
+                        "AND c.{d} IS NULL)").format(
                     c=ident(fk.child), cc=sql.Identifier(fk.child_column),
-                    pc=sql.Identifier(fk.parent_column)) for fk in fks)
-            frm = sql.SQL("FROM {p} p WHERE p.deleted_at IS NOT NULL AND ({live})").format(
-                p=ident(parent), live=live)
+                    pc=sql.Identifier(fk.parent_column), d=deleted) for fk in fks)
+            frm = sql.SQL("FROM {p} p WHERE p.{d} IS NOT NULL AND ({live})").format(
+                p=ident(parent), d=deleted, live=live)
             key = sql.Identifier(fks[0].parent_column)
             tally.count(
                 conn, (parent, ",".join(sorted({fk.child for fk in fks}))),
