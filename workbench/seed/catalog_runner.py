@@ -38,7 +38,9 @@ from workbench.seed.engine import (
     write_build,
 )
 from workbench.seed.overrides import parse_overrides
+from workbench.seed.parallel_ddl import analyze
 from workbench.seed.plan import Plan, make_plan, record_reference, reference_tables
+from workbench.seed.pool import WorkerPool
 from workbench.seed.profile import Profile
 from workbench.seed.runner import (
     SESSION,
@@ -215,16 +217,26 @@ def seed_catalog(settings: Settings, database: str, prof: Profile, *, seed: int 
                  progress: Progress | None = None, copy_format: str = "binary",
                  schemas: tuple[str, ...] = ("public",), model: TenantModel | None = None
                  ) -> CatalogSeedReport:
-    """Seed ``database`` from its catalog with ``prof`` (already scaled); see the docstring."""
+    """Seed ``database`` from its catalog with ``prof`` (already scaled); see the docstring.
+
+    The worker processes start first and import while this process plans and prepares."""
     db.require_destroyable(settings, database, allow_destroy=allow_destroy, action="seed")
+    with WorkerPool(min(workers, prof.tenants) if workers > 1 else 0, __name__) as pool:
+        return _seed_catalog(settings, database, prof, seed, workers, mode, progress,
+                             copy_format, schemas, model, pool)
+
+
+def _seed_catalog(settings: Settings, database: str, prof: Profile, seed: int, workers: int,
+                  mode: str, progress: Progress | None, copy_format: str,
+                  schemas: tuple[str, ...], model: Any, pool: WorkerPool) -> CatalogSeedReport:
     started = time.perf_counter()
     _recover(settings, database, mode, schemas)
     report = CatalogSeedReport(database, prof.name, prof.scale, seed, workers, mode, copy_format)
-    phase = time.perf_counter()
     with db.connection(settings, database, autocommit=True) as conn:
-        catalog_started = time.perf_counter()
+        phase = time.perf_counter()
         plan = build_plan(conn, prof, schemas=schemas, model=model)
-        report.phases["plan"] = time.perf_counter() - catalog_started
+        report.phases["plan"] = time.perf_counter() - phase
+        phase = time.perf_counter()
         plan.require_complete()
         report.plan = plan_digest(plan)
         reference = {t for t, p in plan.tables.items() if p.scope == "reference"}
@@ -249,17 +261,17 @@ def seed_catalog(settings: Settings, database: str, prof: Profile, *, seed: int 
                         [(GLOBAL, 1.0)], 1, report, progress, {})
         report.phases["global"] = time.perf_counter() - phase
         phase = time.perf_counter()
-        workers = report.workers = max(1, min(workers, len(todo)))
+        loaders = report.workers = max(1, min(workers, len(todo)))
         run_loaders(load_builds, lambda tasks: ((conninfo, plan, prof, seed, tasks),
                                                 {"use_binary": use_binary}),
-                    todo, workers, report, progress, {})
+                    todo, loaders, report, progress, {}, pool)
         report.phases["load"] = time.perf_counter() - phase
         for step, secs in restore_deferred(settings, database, max(workers, 1)).items():
             report.phases[step] = secs
     with db.connection(settings, database, autocommit=True) as conn:
         _move_sequences(conn, plan)
         phase = time.perf_counter()
-        conn.execute("ANALYZE")
+        analyze(settings, database, schemas, max(workers, 1))
         report.phases["analyze"] = time.perf_counter() - phase
         costs: Counter = Counter()
         for (rows,) in conn.execute("SELECT rows FROM _workbench.seed_tenants"):

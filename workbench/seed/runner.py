@@ -9,15 +9,12 @@ so that the heavy tail does not leave one worker finishing alone.
 from __future__ import annotations
 
 import json
-import os
 import pickle
 import resource
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -29,6 +26,8 @@ from psycopg import sql
 from workbench import db
 from workbench.errors import BadParameter, UnsafeOperation, WorkbenchError
 from workbench.seed.anomalies import AnomalySpec, inject_anomalies, load_anomalies
+from workbench.seed.parallel_ddl import Statement, analyze, referenced_table, resolve, run_parallel
+from workbench.seed.pool import WorkerPool, spawn
 from workbench.seed.profile import Profile, check_scale, load_profile
 from workbench.seed.safety import restored_on_failure
 from workbench.seed.tables import TABLES, Tenant, tenant_chunks
@@ -41,14 +40,6 @@ Mode = Literal["refuse", "replace", "resume"]
 CopyFormat = Literal["binary", "csv"]
 Progress = Callable[[str, int, int], None]
 SESSION = ("SET synchronous_commit = off", "SET session_replication_role = replica")
-# glibc malloc in worker processes: two arenas instead of 8 per core, and a fixed 4 MB mmap
-# threshold (the dynamic one climbs to 32 MB after the first big free, after which chunk-sized
-# buffers stay on the heap and fragment it). Measured on premortem's largest tenant: peak RSS
-# 298 -> 246 MB, wall time unchanged. And polars' jemalloc (prefixed _RJEM_) returns freed
-# pages at once instead of after 10 s: premortem x0.3, seeder + 2 workers, 596 -> 550 MB.
-# Workers only: the coordinator may be someone's notebook.
-WORKER_ENV = {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": str(4 << 20),
-              "_RJEM_MALLOC_CONF": "dirty_decay_ms:0,muzzy_decay_ms:0"}
 
 
 class SeedFailed(WorkbenchError):
@@ -202,18 +193,22 @@ def _prepare(conn: psycopg.Connection, catalog: Catalog, database: str, profile:
 
 
 def _defer(conn: psycopg.Connection) -> int:
-    """Drop keys, indexes and foreign keys, recording how to restore each (one transaction)."""
+    """Drop keys, indexes and foreign keys, recording how to restore each (one transaction).
+
+    The records and the drops go in one pipeline (a round trip for all, not one per object)
+    and the commit does not wait for its WAL flush: the records commit with the drops, so a
+    crash loses both or neither."""
     with conn.transaction():
+        conn.execute("SET LOCAL synchronous_commit = off")
         rows = conn.execute(read_sql("seed/deferrable.sql")).fetchall()  # type: ignore[arg-type]
-        for step, kind, table, name, ddl, _drop in rows:
-            conn.execute(
+        with conn.pipeline(), conn.cursor() as cur:
+            cur.executemany(
                 "INSERT INTO _workbench.seed_deferred (step, kind, table_name, name, ddl) "
                 "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-                (step, kind, table, name, ddl),
-            )
-        for *_, drop in sorted(rows, key=lambda r: -r[0]):
-            if drop:  # NULL: dropped with its parent's index
-                conn.execute(drop)
+                [row[:5] for row in rows])
+            for *_, drop in sorted(rows, key=lambda r: -r[0]):
+                if drop:  # NULL: dropped with its parent's index
+                    cur.execute(drop)
     return len(rows)
 
 
@@ -236,50 +231,30 @@ def _restore_one(conn: psycopg.Connection, kind: str, table: str, name: str, ddl
                      (table, name))
 
 
-def _restore_parallel(settings: Settings, database: str, groups: list[list[tuple[str, ...]]],
-                      workers: int) -> None:
-    """Run groups of restore statements on ``workers`` connections (a group runs in order)."""
-    todo = list(reversed(groups))
-    lock = threading.Lock()
-    workers = max(1, min(workers, len(groups)))
-
-    def drain() -> None:
-        with db.connection(settings, database, autocommit=True) as conn:
-            conn.execute("SET maintenance_work_mem = '256MB'")
-            # each restored object is its own small commit (hundreds of ATTACHes on the
-            # partitioned variant); a crash loses at most the last few, which resume redoes
-            conn.execute("SET synchronous_commit = off")
-            while True:
-                with lock:
-                    if not todo:
-                        return
-                    group = todo.pop()
-                for kind, table, name, ddl in group:
-                    _restore_one(conn, kind, table, name, ddl)
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for fut in [pool.submit(drain) for _ in range(workers)]:
-            fut.result()
+# (steps, their name in the report, whether their statements may run in parallel): see
+# sql/seed/deferrable.sql. Parallel steps run on up to ``workers`` connections, each statement
+# once no running one locks its tables (workbench/seed/parallel_ddl.py): keys lock their table,
+# indexes share it, foreign keys lock their table and the one they reference. Keys and indexes
+# form one step, as in pg_restore's post-data: no connection waits for the last key of a big
+# table before indexes start. Partitioned parents (ON ONLY, no data read) and ATTACH PARTITION
+# (which locks the parent) run in order.
+RESTORE_STEPS = (((1,), "parents", False), ((2, 3), "keys and indexes", True),
+                 ((4,), "attach", False), ((5,), "foreign keys", True))
+RESTORE_SESSION = ("SET maintenance_work_mem = '256MB'",
+                   # each restored object is its own small commit (hundreds of ATTACHes on the
+                   # partitioned variant); a crash loses at most the last few, which resume redoes
+                   "SET synchronous_commit = off")
 
 
-# (step, its name in the report, how its statements are grouped): see sql/seed/deferrable.sql.
-# A group runs in order on one connection; groups run on up to ``workers`` connections, except
-# for "serial" steps (one group). "table": one table's keys on one connection (ALTER TABLE
-# takes an exclusive lock); "each": every statement on its own (CREATE INDEX takes a share lock).
-RESTORE_STEPS = ((1, "parents", "serial"), (2, "keys", "table"), (3, "indexes", "each"),
-                 (4, "attach", "serial"), (5, "foreign keys", "serial"))
-
-
-def _groups(todo: list[tuple[str, ...]], grouping: str) -> list[list[tuple[str, ...]]]:
-    """A step's (kind, table, name, ddl) rows in the groups its ``grouping`` calls for."""
-    if grouping == "serial":
-        return [todo]
-    if grouping == "each":
-        return [[row] for row in todo]
-    by_table: dict[str, list[tuple[str, ...]]] = {}
-    for row in todo:
-        by_table.setdefault(row[1], []).append(row)
-    return list(by_table.values())
+def _jobs(conn: psycopg.Connection, todo: list[tuple[str, ...]], parallel: bool) -> list[Statement]:
+    """A step's (kind, table, name, ddl) rows as jobs with the tables each one locks."""
+    if not parallel:  # one job holding every table: the step runs in order
+        everything = frozenset({"*"})
+        return [Statement(row, everything) for row in todo]
+    refs = {row: referenced_table(row[3]) if row[0] == "fk" else None for row in todo}
+    oids = resolve(conn, {row[1] for row in todo} | {r for r in refs.values() if r})
+    return [Statement(row, frozenset(oids[t] for t in (row[1], refs[row]) if t),
+                shared=row[0] == "index") for row in todo]
 
 
 def restore_deferred(settings: Settings, database: str, workers: int = 2) -> dict[str, float]:
@@ -295,13 +270,15 @@ def restore_deferred(settings: Settings, database: str, workers: int = 2) -> dic
         rows = conn.execute("SELECT step, kind, table_name, name, ddl "
                             "FROM _workbench.seed_deferred ORDER BY step, table_name, name"
                             ).fetchall()
+        steps = [(label, _jobs(conn, [tuple(r[1:]) for r in rows if r[0] in numbers], parallel))
+                 for numbers, label, parallel in RESTORE_STEPS]
     seconds = {}
-    for step, label, grouping in RESTORE_STEPS:
-        todo = [tuple(r[1:]) for r in rows if r[0] == step]
-        if not todo:
+    for label, jobs in steps:
+        if not jobs:
             continue
         started = time.perf_counter()
-        _restore_parallel(settings, database, _groups(todo, grouping), workers)
+        run_parallel(settings, database, jobs, workers,
+                     lambda conn, job: _restore_one(conn, *job.payload), RESTORE_SESSION)
         seconds[label] = time.perf_counter() - started
     return seconds
 
@@ -358,37 +335,39 @@ def seed_database(
     db.require_destroyable(settings, database, allow_destroy=allow_destroy, action="seed")
     started = time.perf_counter()
     report = SeedReport(database, prof.name, prof.scale, seed, workers, mode, copy_format)
-    phase = time.perf_counter()
-    with db.connection(settings, database, autocommit=True) as conn:
-        catalog = Catalog.read(conn)
-        sides = {s.name for group in catalog.side_tables(TABLES).values() for s in group}
-        report.unseeded_tables = sorted(set(catalog.columns) - set(TABLES) - sides)
-        done = _prepare(conn, catalog, database, prof, seed, mode, spec)
-        _defer(conn)
-    report.phases["prepare"] = time.perf_counter() - phase
-
     weights = tenant_weights(prof)
-    todo = [(i, float(weights[i])) for i in range(prof.tenants) if i not in done]
-    report.tenants_skipped = len(done)
     planned = _planned_rows(prof, weights)
-    # A worker process costs ~1 s to start; below ~100k rows per worker it only slows things.
-    workers = report.workers = max(1, min(workers, sum(planned.values()) // 100_000))
-    # Keys and indexes are dropped from here to the restore: any failure (Ctrl-C included)
-    # restores them before it leaves (workbench/seed/safety.py).
-    with restored_on_failure(lambda: restore_deferred(settings, database, workers), database):
+    # A worker process costs ~1 s of CPU to start (it starts now and imports while this one
+    # prepares); below ~100k rows per worker it only slows things.
+    loaders = report.workers = max(1, min(workers, sum(planned.values()) // 100_000))
+    with WorkerPool(loaders if loaders > 1 else 0, __name__) as pool:
         phase = time.perf_counter()
-        _run_tenants(settings.conninfo(database), prof, seed, catalog, todo, workers, report,
-                     progress, planned, use_binary=copy_format == "binary")
-        report.phases["load"] = time.perf_counter() - phase
-        for step, secs in restore_deferred(settings, database, workers).items():
-            report.phases[step] = secs
+        with db.connection(settings, database, autocommit=True) as conn:
+            catalog = Catalog.read(conn)
+            sides = {s.name for group in catalog.side_tables(TABLES).values() for s in group}
+            report.unseeded_tables = sorted(set(catalog.columns) - set(TABLES) - sides)
+            done = _prepare(conn, catalog, database, prof, seed, mode, spec)
+            _defer(conn)
+        report.phases["prepare"] = time.perf_counter() - phase
+
+        todo = [(i, float(weights[i])) for i in range(prof.tenants) if i not in done]
+        report.tenants_skipped = len(done)
+        # Keys and indexes are dropped from here to the restore: any failure (Ctrl-C included)
+        # restores them before it leaves (workbench/seed/safety.py).
+        with restored_on_failure(lambda: restore_deferred(settings, database, workers), database):
+            phase = time.perf_counter()
+            _run_tenants(settings.conninfo(database), prof, seed, catalog, todo, loaders, report,
+                         progress, planned, pool, use_binary=copy_format == "binary")
+            report.phases["load"] = time.perf_counter() - phase
+            for step, secs in restore_deferred(settings, database, workers).items():
+                report.phases[step] = secs
     with db.connection(settings, database, autocommit=True) as conn:
         if spec is not None and (report.tenants_loaded or mode != "resume"):
             phase = time.perf_counter()
             report.anomalies = inject_anomalies(conn, spec, seed)
             report.phases["anomalies"] = time.perf_counter() - phase
         phase = time.perf_counter()
-        conn.execute("ANALYZE")
+        analyze(settings, database, ("public",), workers)
         report.phases["analyze"] = time.perf_counter() - phase
         for table, size in conn.execute(
             "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c "
@@ -446,10 +425,11 @@ def split_tenants(todo: list[tuple[int, float]], workers: int) -> list[list[tupl
 
 def _run_tenants(conninfo: str, prof: Profile, seed: int, catalog: Catalog,
                  todo: list[tuple[int, float]], workers: int, report: SeedReport,
-                 progress: Progress | None, planned: dict[str, int], *, use_binary: bool) -> None:
+                 progress: Progress | None, planned: dict[str, int], pool: WorkerPool, *,
+                 use_binary: bool) -> None:
     run_loaders(load_tenants, lambda tasks: ((conninfo, prof, seed, catalog, tasks),
                                              {"use_binary": use_binary}),
-                todo, workers, report, progress, planned)
+                todo, workers, report, progress, planned, pool)
 
 
 Job = tuple[tuple[Any, ...], dict[str, Any]]
@@ -458,12 +438,14 @@ Job = tuple[tuple[Any, ...], dict[str, Any]]
 def run_loaders(load: Callable[..., Iterator[tuple[int, dict[str, list[float]]]]],
                 job: Callable[[list[tuple[int, float]]], Job],
                 todo: list[tuple[int, float]], workers: int, report: SeedReport,
-                progress: Progress | None, planned: dict[str, int]) -> None:
+                progress: Progress | None, planned: dict[str, int],
+                pool: WorkerPool | None = None) -> None:
     """Load ``todo`` tenants in this process or in ``workers`` worker processes.
 
     ``load(*args, report=tick, **kwargs)`` (a module-level function, so that it pickles by
     name), with ``(args, kwargs) = job(tasks)``, yields ``(tenant, stats)`` per committed
-    tenant. A worker (:mod:`workbench.seed.worker`) runs the same call on its share.
+    tenant. A worker (:mod:`workbench.seed.worker`) runs the same call on its share; workers
+    come from ``pool`` (started early) when given.
     """
     lock = threading.Lock()
 
@@ -486,15 +468,12 @@ def run_loaders(load: Callable[..., Iterator[tuple[int, dict[str, list[float]]]]
         for _index, stats in load(*args, report=tick, **kwargs):
             record(stats)
         return
-    procs = []
-    for tasks in split_tenants(todo, workers):
-        proc = subprocess.Popen([sys.executable, "-m", "workbench.seed.worker"],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, env={**os.environ, **WORKER_ENV})
+    shares = split_tenants(todo, workers)
+    procs = pool.take(len(shares)) if pool else [spawn(load.__module__) for _ in shares]
+    for proc, tasks in zip(procs, shares, strict=True):
         assert proc.stdin is not None
         proc.stdin.write(pickle.dumps((load, *job(tasks))))
         proc.stdin.close()
-        procs.append(proc)
 
     def follow(proc: subprocess.Popen[bytes]) -> None:
         assert proc.stdout is not None
