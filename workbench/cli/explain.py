@@ -12,6 +12,7 @@ from rich.table import Table
 from workbench import db as dbmod
 from workbench import explain as explainmod
 from workbench.cli._common import DatabaseOption, DsnOption, console, settings_from
+from workbench.errors import BadParameter
 from workbench.queries import draw_parameters, select_queries
 from workbench.querysets import plans
 
@@ -59,6 +60,14 @@ def explain_cmd(
     database: DatabaseOption = None,
 ) -> None:
     """EXPLAIN (ANALYZE, BUFFERS, SETTINGS) queries; save plans; list findings."""
+    if repeats < 1 or warmup < 0:
+        raise BadParameter(f"--repeats must be 1 or more and --warmup 0 or more, got "
+                           f"{repeats} and {warmup}")
+    if target and variant != "baseline":
+        raise BadParameter("--variant names the workbench's own databases; --target names "
+                           "the database: pass one")
+    if not (target or queries_from or queries_dir) and (tenancy_file or out):
+        raise BadParameter("--tenancy and --out go with --target DB (or --queries-from/-dir)")
     settings = settings_from(dsn, database)
     if target or queries_from or queries_dir:
         name = target or settings.database_for(variant)

@@ -20,7 +20,6 @@ import psycopg
 
 from workbench import db as dbmod
 from workbench import explain
-from workbench.errors import UnsafeOperation
 from workbench.queries import ParamSet
 from workbench.querysets import draw, sources
 from workbench.querysets.model import QuerySet, Skipped
@@ -118,9 +117,7 @@ def explain_target(
     """
     from workbench import tenancy
 
-    if not dbmod.is_owned(settings, target):
-        raise UnsafeOperation(f"refusing to EXPLAIN ANALYZE on {target!r}: the workbench did not "
-                              "create it (clone it first: workbench clone)")
+    dbmod.require_owned(settings, target, action="EXPLAIN ANALYZE on")
     with dbmod.connection(settings, target, autocommit=True, prepare_threshold=None) as conn:
         model = tenancy.load(tenancy_file) if tenancy_file else tenancy.infer(conn)
         qs = sources.choose(conn, model, queries_from=queries_from,
