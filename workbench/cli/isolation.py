@@ -29,12 +29,16 @@ MARKS = {"leaked": "[red]LEAK[/]", "blocked": "[green]ok[/]", "error": "[yellow]
 
 def _table(matrix: IsolationMatrix) -> Table:
     table = Table(title=f"tenant isolation in {matrix.database} (as a member of "
-                        f"{matrix.app_role or 'no application role'})")
-    table.add_column("table")
-    table.add_column("A sees own row")
+                        f"{matrix.app_role or 'no application role'})",
+                  caption="A: as tenant A, on tenant B's row; none: no tenant set; "
+                          "own: A sees its own row")
+    # the table's name folds rather than being cut: 8 outcome columns leave it little room
+    table.add_column("table", overflow="fold")
+    table.add_column("A\nown")  # A sees its own row
+    short = {"tenant-a": "A", "unset": "none"}
     for context in CONTEXTS:
         for op in OPERATIONS:
-            table.add_column(f"{context}\n{op}")
+            table.add_column(f"{short.get(context, context)}\n{op[:3]}")
     cells = {(c.table, c.context, c.operation): c.outcome for c in matrix.cells}
     for name in dict.fromkeys(c.table for c in matrix.cells):
         own = matrix.own_rows.get(name)

@@ -84,7 +84,8 @@ class LoadSpec:
         """A readable, unique folder name."""
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")[:-3]
         label = f"-{self.label}" if self.label else ""
-        return f"load-{self.workload}-{self.variant}{label}-{stamp}"
+        where = "" if self.target else f"-{self.variant}"  # a --target run has no variant
+        return f"load-{self.workload}{where}{label}-{stamp}"
 
 
 @dataclass

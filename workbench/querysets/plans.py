@@ -37,6 +37,7 @@ class PlanRun:
     captures: list[explain.PlanCapture]
     findings: pd.DataFrame
     skipped: list[Skipped] = field(default_factory=list)
+    folder: Path | None = None  # where it was saved
 
     def summary(self) -> pd.DataFrame:
         """One row per (query, tenant): instrumented times, fingerprint, finding kinds."""
@@ -129,4 +130,5 @@ def explain_target(
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     folder = out or settings.results_dir / "explain" / target / stamp
     run.save(folder)
+    run.folder = folder
     return run
