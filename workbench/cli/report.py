@@ -192,6 +192,9 @@ def _subject(settings: Settings, schema: str | None, migrations: Path | None,
     console.print(table)
     phases = ", ".join(f"{k} {v:.0f}s" for k, v in run.timings.items())
     console.print(f"[bold]{run.status}[/bold]: {phases}\nreport: {run.run_dir / 'index.html'}")
+    if clone := run.facts.get("clone", {}).get("database"):
+        console.print(f"the seeded clone {clone} is kept for `workbench explain/load/isolation "
+                      f"--target {clone}`; drop it with `dropdb {clone}` when done")
     rank = {s: i for i, s in enumerate(SEVERITIES)}
     gated = [f for f in run.findings if fail_on and f.severity in rank
              and rank[f.severity] >= rank[fail_on]]
