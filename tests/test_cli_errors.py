@@ -191,3 +191,26 @@ def test_unknown_unit_and_variant(settings: Settings) -> None:
                           "unknown variant 'sideways'")
     assert_one_line_error(workbench("schema", "apply", "--unit", "9999_nothing", *common),
                           "no mitigation unit '9999_nothing'")
+
+
+# Cases on an empty database the workbench owns ({owned}).
+OWNED: list[tuple[str, int, str]] = [
+    ("isolation --target {owned} --app-role no_such_role_wb", 2, "--app-role 'no_such_role_wb'"),
+    ("isolation --target {owned} --schema no_such_schema", 2, "pass an existing --schema"),
+    ("explain --target {owned} --queries-dir {tmp}/nope", 2, "query folder"),
+    ("explain --target {owned} --tenancy {tmp}/bad.toml", 2, "bad.toml: tenancy file"),
+    ("load --target {owned} --queries-dir {tmp}/nope --duration 2s", 2, "query folder"),
+    ("clone --from {db_dsn} --database {owned}", 2, "already exists; pass --replace"),
+]
+
+
+@pytest.mark.db
+@pytest.mark.parametrize(("template", "code", "phrase"), OWNED,
+                         ids=[c[0].split(" {")[0] + str(i) for i, c in enumerate(OWNED)])
+def test_owned_bad_input(template: str, code: int, phrase: str, folder: Path,
+                         settings: Settings, scratch_db) -> None:  # type: ignore[no-untyped-def]
+    owned = scratch_db("cli")
+    argv = _argv(template, owned=owned, db_dsn=settings.conninfo("postgres"), tmp=str(folder))
+    before = _databases(settings, argv)
+    assert_one_line_error(workbench(*argv, env=settings.child_env()), phrase, code=code)
+    assert _databases(settings, argv) == before

@@ -187,8 +187,12 @@ def _subject(settings: Settings, schema: str | None, migrations: Path | None,
     table = Table(title=f"{run.subject}: findings")
     for col in ("severity", "from", "finding"):
         table.add_column(col)
-    for f in run.ordered()[:30]:
+    ordered = run.ordered()
+    for f in ordered[:30]:
         table.add_row(f.severity, f.source, f.title)
+    counts = ", ".join(f"{n} {sev}" for sev, n in reversed(run.counts().items()) if n)
+    table.caption = (f"{len(ordered)} findings ({counts})"
+                     + ("; the first 30 shown, every one on the page" if len(ordered) > 30 else ""))
     console.print(table)
     phases = ", ".join(f"{k} {v:.0f}s" for k, v in run.timings.items())
     console.print(f"[bold]{run.status}[/bold]: {phases}\nreport: {run.run_dir / 'index.html'}")
