@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,13 @@ ONLINE: list[tuple[str, int, str]] = [
     ("audit --dsn {db_dsn} --tenancy {tmp}/bad.toml", 2, "bad.toml: tenancy file is not valid"),
     ("audit --dsn {db_dsn} --check no_such_check", 2, "no audit check 'no_such_check'"),
     ("audit --dsn {db_dsn} --migrations {tmp}/nope", 2, "is not a folder"),
+    # {owned}: an empty database the workbench made
+    ("isolation --target {owned} --app-role no_such_role_wb", 2, "--app-role 'no_such_role_wb'"),
+    ("isolation --target {owned} --schema no_such_schema", 2, "pass an existing --schema"),
+    ("explain --target {owned} --queries-dir {tmp}/nope", 2, "query folder"),
+    ("explain --target {owned} --tenancy {tmp}/bad.toml", 2, "bad.toml: tenancy file"),
+    ("load --target {owned} --queries-dir {tmp}/nope --duration 2s", 2, "query folder"),
+    ("clone --from {db_dsn} --database {owned}", 2, "already exists; pass --replace"),
 ]
 
 
@@ -144,6 +152,15 @@ def test_offline_bad_input(template: str, code: int, phrase: str, folder: Path) 
     assert_one_line_error(r, phrase, code=code)
 
 
+@pytest.fixture(scope="module")
+def owned(settings: Settings) -> Iterator[str]:
+    """An empty database the workbench made, for the cases that need one."""
+    name = f"{settings.prefix}_cli_errors"
+    db.create_database(settings, name, replace=True, allow_destroy=False)
+    yield name
+    db.drop_database(settings, name)
+
+
 def _databases(settings: Settings, argv: list[str]) -> set[str]:
     """The databases this case could make: named in argv, or with this session's prefix (other
     sessions create and drop theirs on the same server meanwhile)."""
@@ -156,8 +173,9 @@ def _databases(settings: Settings, argv: list[str]) -> set[str]:
 @pytest.mark.parametrize(("template", "code", "phrase"), ONLINE,
                          ids=[c[0].split(" {")[0] for c in ONLINE])
 def test_online_bad_input(template: str, code: int, phrase: str, folder: Path,
-                          settings: Settings) -> None:
-    argv = _argv(template, db_dsn=settings.conninfo("postgres"), no_db=NO_DB, tmp=str(folder))
+                          settings: Settings, owned: str) -> None:
+    argv = _argv(template, db_dsn=settings.conninfo("postgres"), no_db=NO_DB, tmp=str(folder),
+                 owned=owned)
     before = _databases(settings, argv)
     r = workbench(*argv, env=settings.child_env())
     assert_one_line_error(r, phrase, code=code)
@@ -192,25 +210,3 @@ def test_unknown_unit_and_variant(settings: Settings) -> None:
     assert_one_line_error(workbench("schema", "apply", "--unit", "9999_nothing", *common),
                           "no mitigation unit '9999_nothing'")
 
-
-# Cases on an empty database the workbench owns ({owned}).
-OWNED: list[tuple[str, int, str]] = [
-    ("isolation --target {owned} --app-role no_such_role_wb", 2, "--app-role 'no_such_role_wb'"),
-    ("isolation --target {owned} --schema no_such_schema", 2, "pass an existing --schema"),
-    ("explain --target {owned} --queries-dir {tmp}/nope", 2, "query folder"),
-    ("explain --target {owned} --tenancy {tmp}/bad.toml", 2, "bad.toml: tenancy file"),
-    ("load --target {owned} --queries-dir {tmp}/nope --duration 2s", 2, "query folder"),
-    ("clone --from {db_dsn} --database {owned}", 2, "already exists; pass --replace"),
-]
-
-
-@pytest.mark.db
-@pytest.mark.parametrize(("template", "code", "phrase"), OWNED,
-                         ids=[c[0].split(" {")[0] + str(i) for i, c in enumerate(OWNED)])
-def test_owned_bad_input(template: str, code: int, phrase: str, folder: Path,
-                         settings: Settings, scratch_db) -> None:  # type: ignore[no-untyped-def]
-    owned = scratch_db("cli")
-    argv = _argv(template, owned=owned, db_dsn=settings.conninfo("postgres"), tmp=str(folder))
-    before = _databases(settings, argv)
-    assert_one_line_error(workbench(*argv, env=settings.child_env()), phrase, code=code)
-    assert _databases(settings, argv) == before
