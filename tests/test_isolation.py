@@ -81,7 +81,7 @@ def test_refuses_a_database_it_does_not_own(settings, connect):
     with db.connection(settings, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
-        with pytest.raises(UnsafeOperation, match="workbench created"):
+        with pytest.raises(UnsafeOperation, match="did not create it"):
             run_isolation(settings, name)
     finally:
         with db.connection(settings, autocommit=True) as conn:

@@ -15,8 +15,8 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from workbench.errors import ConnectionFailed, UnsafeOperation
-from workbench.settings import Settings, parse_dsn, scrub
+from workbench.errors import ConnectionFailed, NotFound, UnsafeOperation
+from workbench.settings import Settings, check_database_name, parse_dsn, scrub
 
 OWNER_MARK = "workbench-owned"
 
@@ -29,7 +29,11 @@ def describe_target(conninfo: str) -> str:
 
 
 def _reason(exc: Exception, secrets: list[str]) -> str:
-    text = " ".join(str(exc).split())
+    # libpq's message is several lines ("Connection refused" / "Is the server running...?"):
+    # one sentence each, so the one-line error still reads as sentences.
+    lines = [" ".join(line.split()) for line in str(exc).splitlines() if line.strip()]
+    text = " ".join(line if line.endswith((".", "?", "!", ":")) else line + "."
+                    for line in lines)
     if "failed:" in text:
         text = text.rsplit("failed:", 1)[1]
     text = text.replace("FATAL:", "").strip()
@@ -91,6 +95,22 @@ def _refuse(name: str, action: str) -> UnsafeOperation:
     )
 
 
+def require_owned(settings: Settings, name: str, *, action: str) -> None:
+    """Refuse ``action`` (writes, EXPLAIN ANALYZE, load) unless ``name`` exists and is ours.
+
+    ``action`` completes "refusing to ...": what the command would do to the database.
+    """
+    with connection(settings, autocommit=True) as conn:
+        exists, owned = _state(conn, name)
+    if not exists:
+        server = describe_target(settings.conninfo(None))
+        raise NotFound(f"database {name!r} does not exist on {server}: make it with "
+                       "`workbench clone --database NAME`, or pass an existing one")
+    if not owned:
+        raise UnsafeOperation(f"refusing to {action} {name!r}: the workbench did not create it "
+                              "(copy it first with `workbench clone`)")
+
+
 def require_destroyable(settings: Settings, name: str, *, allow_destroy: bool, action: str) -> None:
     """Refuse ``action`` on an existing database the workbench did not create."""
     if allow_destroy:
@@ -107,6 +127,7 @@ def create_database(settings: Settings, name: str, *, replace: bool, allow_destr
     With ``replace`` an existing database is dropped first, which needs ownership or
     ``allow_destroy``. Without it an existing owned database is kept as it is.
     """
+    check_database_name(name)
     with connection(settings, autocommit=True) as conn:
         exists, owned = _state(conn, name)
         if exists and not (owned or allow_destroy):

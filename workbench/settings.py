@@ -57,6 +57,16 @@ def parse_dsn(dsn: str, *, source: str = "--dsn") -> dict[str, str]:
         ) from None
 
 
+def check_database_name(name: str) -> None:
+    """Refuse a database name that would need quoting in every command the user types next."""
+    if not (name and name[0].isalpha() and name.replace("_", "").isalnum() and len(name) <= 63
+            and name.isascii()):
+        raise BadParameter(
+            f"database name {name!r} must be letters, digits and underscores, "
+            "starting with a letter (at most 63); pass another --database"
+        )
+
+
 def redact(dsn: str) -> str:
     """The DSN as key=value pairs with every secret replaced by ``***``."""
     try:
@@ -165,11 +175,7 @@ class Settings:
         if results_dir or os.environ.get("WORKBENCH_RESULTS"):
             settings.results_dir = Path(results_dir or os.environ["WORKBENCH_RESULTS"]).resolve()
         prefix = prefix or os.environ.get("WORKBENCH_DATABASE") or "workbench"
-        if not prefix.replace("_", "").isalnum() or not prefix[0].isalpha():
-            raise BadParameter(
-                f"database name {prefix!r} must be letters, digits and underscores, "
-                "starting with a letter"
-            )
+        check_database_name(prefix)
         settings.prefix = prefix.lower()
         return settings
 

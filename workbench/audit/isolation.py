@@ -41,7 +41,7 @@ from psycopg import sql
 
 from workbench import db
 from workbench.audit.context import AuditContext, AuditOptions, detect
-from workbench.errors import UnsafeOperation, one_line
+from workbench.errors import one_line
 from workbench.settings import Settings
 from workbench.sqlfiles import read_sql
 from workbench.tenancy.catalog import user_schemas
@@ -505,11 +505,8 @@ def run_isolation(
     app_role: str | None = None,
 ) -> IsolationMatrix:
     """Build the matrix in ``database`` (which must be the workbench's); leaves nothing behind."""
-    if not db.is_owned(settings, database):
-        raise UnsafeOperation(
-            f"the isolation harness creates a role and writes rows, so it runs only in a database "
-            f"the workbench created; {database!r} is not one (clone it with workbench clone; "
-            "read-only checks: workbench audit)")
+    db.require_owned(settings, database, action="run the isolation harness (it creates a role "
+                     "and writes rows, rolled back) in")
     role = f"wb_iso_{secrets.token_hex(4)}"
     with db.connection(settings, database) as conn:
         try:

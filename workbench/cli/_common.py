@@ -13,8 +13,8 @@ from workbench.settings import Settings
 if TYPE_CHECKING:
     from workbench.tenancy import TenantModel
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)  # lines (paths, summaries) are never broken; tables fit the width
+err_console = Console(stderr=True, soft_wrap=True)  # one line per message, for logs and CI
 
 DsnOption = Annotated[
     str | None,

@@ -14,7 +14,7 @@ import typer
 from workbench import db as dbmod
 from workbench.audit import AuditOptions, gate, run_audit
 from workbench.audit.migrations import MigrationsTarget
-from workbench.audit.model import SEVERITIES
+from workbench.audit.model import KINDS, SEVERITIES
 from workbench.audit.registry import registry
 from workbench.audit.render import FORMATS, as_markdown, as_sarif, as_table
 from workbench.audit.runner import baseline_fingerprints
@@ -40,6 +40,9 @@ group = typer.Typer(help="Integrity and tenant-isolation audit (read-only).",
 def _options(tenant_column: str | None, tenant_table: str | None,
              schema: list[str] | None, migrations: MigrationsTarget | None,
              tenancy: Path | None, no_tenant: bool) -> AuditOptions:
+    if no_tenant and (tenancy is not None or tenant_column or tenant_table):
+        raise BadParameter("--no-tenant says there is no tenant: drop it, or drop --tenancy/"
+                           "--tenant-table/--tenant-column")
     if tenancy is not None and (tenant_column or tenant_table):
         raise BadParameter("--tenancy FILE already names the tenant: drop --tenant-table/"
                            "--tenant-column, or edit the file")
@@ -87,6 +90,9 @@ def audit(
         raise BadParameter(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if fail_on is not None and fail_on not in SEVERITIES:
         raise BadParameter(f"--fail-on must be one of {', '.join(SEVERITIES)}, not {fail_on!r}")
+    unknown = [k for k in kind or () if k not in KINDS]
+    if unknown:
+        raise BadParameter(f"--kind must be one of {', '.join(KINDS)}, not {unknown[0]!r}")
     if baseline is not None and not baseline.is_file():
         raise BadParameter(f"--baseline {baseline} is not a file: pass a previous "
                            "`workbench audit --format json --output FILE`")

@@ -9,15 +9,16 @@ import typer
 
 from workbench.cli._common import AllowDestroyOption, DsnOption, console, settings_from
 from workbench.clone import PLATFORMS, Clone, clone_from, clone_migrations
+from workbench.db import describe_target
 from workbench.errors import BadParameter
 
 
-def _print(clone: Clone) -> None:
+def _print(clone: Clone, source: str) -> None:
     same = {True: "; catalog fingerprint equal to the source's", None: "",
             False: "; catalog fingerprint DIFFERS from the source's"}[clone.same_as_source]
     roles = f"; roles created (NOLOGIN): {', '.join(clone.roles_created)}" \
         if clone.roles_created else ""
-    console.print(f"cloned {clone.source} into {clone.database}: {clone.tables} tables in "
+    console.print(f"cloned {source} into {clone.database}: {clone.tables} tables in "
                   f"{clone.seconds:.1f}s{roles}{same}")
     console.print(f"seed it with: workbench seed --target {clone.database}")
 
@@ -63,7 +64,7 @@ def clone(
         made = clone_migrations(settings, migrations, database=database,
                                 prelude=tuple(prelude or ()), platform=platform,
                                 replace=replace, allow_destroy=allow_destroy)
-    _print(made)
+    _print(made, describe_target(source) if source is not None else str(migrations))
 
 
 def register(app: typer.Typer) -> None:

@@ -12,6 +12,7 @@ from rich.table import Table
 from workbench import db as dbmod
 from workbench import explain as explainmod
 from workbench.cli._common import DatabaseOption, DsnOption, console, settings_from
+from workbench.errors import BadParameter
 from workbench.queries import draw_parameters, select_queries
 from workbench.querysets import plans
 
@@ -31,7 +32,7 @@ TenancyOption = Annotated[Path | None, typer.Option(
 def _print(title: str, summary: pd.DataFrame, findings: pd.DataFrame) -> None:
     table = Table(title=title)
     for col in ("query", "params", "ms", "shape", "shapes", "findings"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")  # a query's name is what the reader looks for
     counts = findings.groupby(["query", "params"])["kind"].apply(
         lambda s: ", ".join(sorted(set(s)))
     ) if not findings.empty else pd.Series(dtype=str)
@@ -59,6 +60,14 @@ def explain_cmd(
     database: DatabaseOption = None,
 ) -> None:
     """EXPLAIN (ANALYZE, BUFFERS, SETTINGS) queries; save plans; list findings."""
+    if repeats < 1 or warmup < 0:
+        raise BadParameter(f"--repeats must be 1 or more and --warmup 0 or more, got "
+                           f"{repeats} and {warmup}")
+    if target and variant != "baseline":
+        raise BadParameter("--variant names the workbench's own databases; --target names "
+                           "the database: pass one")
+    if not (target or queries_from or queries_dir) and (tenancy_file or out):
+        raise BadParameter("--tenancy and --out go with --target DB (or --queries-from/-dir)")
     settings = settings_from(dsn, database)
     if target or queries_from or queries_dir:
         name = target or settings.database_for(variant)
@@ -69,6 +78,7 @@ def explain_cmd(
         for s in run.skipped:
             console.print(f"skipped {s.name}: {s.reason}")
         title = f"{name}: {len(run.queries.queries)} queries ({run.queries.source})"
+        saved = run.folder
     else:
         name = settings.database_for(variant)
         chosen = select_queries(tuple(queries or ()))
@@ -77,14 +87,15 @@ def explain_cmd(
             caps = explainmod.capture(conn, chosen, sets, variant=variant, warmup=warmup,
                                       repeats=repeats)
             findings = explainmod.judge(caps, explainmod.relation_rows(conn))
-        explainmod.save_captures(caps, settings.results_dir / "explain" / variant)
+        saved = settings.results_dir / "explain" / variant
+        explainmod.save_captures(caps, saved)
         title = f"{name}: EXPLAIN ANALYZE (instrumented timings, median of {repeats})"
     _print(title, explainmod.summary_frame(caps), findings)
     if tree:
         for cap in caps:
             console.print(f"[bold]{cap.query} {cap.params}[/bold]")
             print(explainmod.render_tree(cap.plan))
-    console.print(f"{len(findings)} findings over {len(caps)} plans")
+    console.print(f"{len(findings)} findings over {len(caps)} plans; saved in {saved}")
 
 
 def register(app: typer.Typer) -> None:

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from workbench import db as dbmod
 from workbench.audit import AuditOptions
 from workbench.audit.isolation import CONTEXTS, OPERATIONS, IsolationMatrix, run_isolation
 from workbench.cli._common import (
@@ -22,6 +23,7 @@ from workbench.cli._common import (
     settings_from,
     tenancy_from,
 )
+from workbench.errors import BadParameter
 
 MARKS = {"leaked": "[red]LEAK[/]", "blocked": "[green]ok[/]", "error": "[yellow]err[/]",
          "not-testable": "[dim]n/t[/]"}
@@ -29,12 +31,16 @@ MARKS = {"leaked": "[red]LEAK[/]", "blocked": "[green]ok[/]", "error": "[yellow]
 
 def _table(matrix: IsolationMatrix) -> Table:
     table = Table(title=f"tenant isolation in {matrix.database} (as a member of "
-                        f"{matrix.app_role or 'no application role'})")
-    table.add_column("table")
-    table.add_column("A sees own row")
+                        f"{matrix.app_role or 'no application role'})",
+                  caption="A: as tenant A, on tenant B's row; none: no tenant set; "
+                          "own: A sees its own row")
+    # the table's name folds rather than being cut: 8 outcome columns leave it little room
+    table.add_column("table", overflow="fold")
+    table.add_column("A\nown")  # A sees its own row
+    short = {"tenant-a": "A", "unset": "none"}
     for context in CONTEXTS:
         for op in OPERATIONS:
-            table.add_column(f"{context}\n{op}")
+            table.add_column(f"{short.get(context, context)}\n{op[:3]}")
     cells = {(c.table, c.context, c.operation): c.outcome for c in matrix.cells}
     for name in dict.fromkeys(c.table for c in matrix.cells):
         own = matrix.own_rows.get(name)
@@ -62,6 +68,12 @@ def isolation(
 ) -> None:
     """As tenant A, try to read and change tenant B's rows in every tenant table (rolled back)."""
     settings = settings_from(dsn)
+    if app_role is not None:  # the library takes a missing role as "none"; a user means one
+        with dbmod.connection(settings, autocommit=True) as conn:
+            if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (app_role,)).fetchone() \
+                    is None:
+                raise BadParameter(f"--app-role {app_role!r} is no role on this server: pass "
+                                   "an existing one")
     options = AuditOptions(tenant_column=tenant_column, tenant_table=tenant_table,
                            schemas=tuple(schema or ()), tenancy=tenancy_from(tenancy))
     matrix = run_isolation(settings, target, options, app_role=app_role)

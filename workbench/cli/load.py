@@ -11,7 +11,7 @@ from workbench.cli._common import DatabaseOption, DsnOption, console, settings_f
 from workbench.cli.explain import QueriesDirOption, QueriesFromOption, TargetOption
 from workbench.errors import BadParameter, NotFound
 from workbench.load.queryset_load import load_target
-from workbench.load.runner import LoadSpec, run_load
+from workbench.load.runner import LoadSpec, check_shape, run_load
 from workbench.load.workload import list_workloads
 
 Workload = Annotated[str | None, typer.Option(
@@ -56,6 +56,19 @@ def load(
     With --target DB (a workbench-owned clone of any schema): its queries instead, from
     --queries-from (pg_stat_statements, weighted by calls), --queries-dir, or inferred.
     """
+    check_shape(users, spawn_rate, processes, duration)
+    if pool_size < 0:
+        raise BadParameter(f"--pool-size must be 0 (a connection per user) or more, "
+                           f"got {pool_size}")
+    if target:
+        given = [opt for opt, on in (("--workload", workload), ("--variant", variant),
+                                     ("--pool-size", pool_size), ("--prepare", prepare),
+                                     ("--bypass-rls", bypass_rls), ("--ui", ui)) if on]
+        if given:
+            raise BadParameter(f"{', '.join(given)}: only for --workload runs (the reviewed "
+                               "schema's catalog), not --target; drop them")
+    elif queries_from or queries_dir:
+        raise BadParameter("--queries-from/--queries-dir go with --target DB")
     settings = settings_from(dsn, database)
     if target:
         run = load_target(settings, target, queries_from=queries_from, queries_dir=queries_dir,

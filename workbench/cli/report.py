@@ -13,11 +13,12 @@ from rich.table import Table
 from workbench.cli._common import DatabaseOption, DsnOption, console, settings_from
 from workbench.cli.explain import QueriesDirOption, QueriesFromOption
 from workbench.errors import BadParameter
+from workbench.load.runner import check_shape
 from workbench.report import scorecard
 from workbench.report.run import ReportResult, run_report
 from workbench.report.subject import SubjectOptions, run_subject
 from workbench.risks import SEVERITIES
-from workbench.settings import VARIANTS, Settings
+from workbench.settings import VARIANTS, Settings, parse_dsn
 
 
 def _parse_parameters(raw: list[str] | None) -> dict[str, object]:
@@ -102,6 +103,13 @@ def report(
     isolation, plans, what-if, load, growth), one bundle and one page led by findings.
     """
     if schema is not None or migrations is not None:
+        given = [opt for opt, on in (("--notebook", notebook), ("--parameter", parameter),
+                                     ("--compare", compare),
+                                     ("--gate-variant", gate_variant != "remediated"),
+                                     ("--no-probes", not probes)) if on]
+        if given:
+            raise BadParameter(f"{', '.join(given)}: only for the reviewed schema's report, "
+                               "not --schema/--migrations; drop them")
         _subject(settings_from(dsn, database), schema, migrations, SubjectOptions(
             profile=profile, queries_from=queries_from, queries_dir=queries_dir,
             platform=platform, users=users, duration=duration, growth=growth), fail_on)
@@ -163,6 +171,13 @@ def _subject(settings: Settings, schema: str | None, migrations: Path | None,
         raise BadParameter("pass one of --schema DSN or --migrations DIR, not both")
     if fail_on is not None and fail_on not in SEVERITIES:
         raise BadParameter(f"--fail-on {fail_on!r}: choose one of {', '.join(SEVERITIES)}")
+    if options.platform is not None and migrations is None:
+        raise BadParameter("--platform goes with --migrations, not --schema")
+    check_shape(options.users, 1.0, 1, options.duration)
+    if options.queries_dir is not None and not options.queries_dir.is_dir():
+        raise BadParameter(f"--queries-dir {options.queries_dir} is not a folder of .sql files")
+    if options.queries_from is not None:
+        parse_dsn(options.queries_from, source="--queries-from")
     _check_profile(options.profile)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=console, transient=True) as bar:
@@ -172,11 +187,18 @@ def _subject(settings: Settings, schema: str | None, migrations: Path | None,
     table = Table(title=f"{run.subject}: findings")
     for col in ("severity", "from", "finding"):
         table.add_column(col)
-    for f in run.ordered()[:30]:
+    ordered = run.ordered()
+    for f in ordered[:30]:
         table.add_row(f.severity, f.source, f.title)
+    counts = ", ".join(f"{n} {sev}" for sev, n in reversed(run.counts().items()) if n)
+    table.caption = (f"{len(ordered)} findings ({counts})"
+                     + ("; the first 30 shown, every one on the page" if len(ordered) > 30 else ""))
     console.print(table)
     phases = ", ".join(f"{k} {v:.0f}s" for k, v in run.timings.items())
     console.print(f"[bold]{run.status}[/bold]: {phases}\nreport: {run.run_dir / 'index.html'}")
+    if clone := run.facts.get("clone", {}).get("database"):
+        console.print(f"the seeded clone {clone} is kept for `workbench explain/load/isolation "
+                      f"--target {clone}`; drop it with `dropdb {clone}` when done")
     rank = {s: i for i, s in enumerate(SEVERITIES)}
     gated = [f for f in run.findings if fail_on and f.severity in rank
              and rank[f.severity] >= rank[fail_on]]

@@ -48,6 +48,17 @@ def _summary(report: SeedReport) -> Table:
     return table
 
 
+def _schemas_of(settings: Settings, target: str | None) -> tuple[str, ...]:
+    """Without --schema, a --target's every non-system schema (as `workbench tenancy show` reads
+    it, and `report --schema` seeds it); the reviewed schema's variants live in public."""
+    if not target:
+        return ("public",)
+    from workbench.tenancy.catalog import audited_schemas
+
+    with db.connection(settings, target, autocommit=True) as conn:
+        return audited_schemas(conn) or ("public",)
+
+
 def _explain(settings: Settings, database: str, profile: str, scale: float,
              schemas: tuple[str, ...], model: Any = None) -> str:
     """The plan listing of one database (or which hand-written generators would run)."""
@@ -57,8 +68,8 @@ def _explain(settings: Settings, database: str, profile: str, scale: float,
     if pick_engine(settings, database, prof) == "tables":
         return (f"{database}: profile {prof.name!r} drives the reviewed schema's hand-written "
                 "generators (workbench/seed/tables.py); every table they write is present")
-    return f"{database}: seeded from its catalog with profile {prof.name!r}\n" + explain_plan(
-        settings, database, prof, schemas=schemas, model=model)
+    head = f"{database}: would be seeded from its catalog with profile {prof.name!r}\n"
+    return head + explain_plan(settings, database, prof, schemas=schemas, model=model)
 
 
 def _bar_progress(bar: Progress) -> Callable[[str, int, int], None]:
@@ -131,7 +142,7 @@ def seed(
                           if waiting else f"{name}: nothing to restore")
         return
     mode = "replace" if replace else "resume" if resume else "refuse"
-    schemas = tuple(schema or ("public",))
+    schemas = tuple(schema or ()) or _schemas_of(settings, target)
     if explain:
         for name in names:
             typer.echo(_explain(settings, name, profile, scale, schemas, tenancy_from(tenancy)))

@@ -13,7 +13,7 @@ import psycopg
 from psycopg import sql
 
 from workbench import db
-from workbench.errors import BadParameter, UnsafeOperation
+from workbench.errors import BadParameter
 from workbench.load.plan import CONTEXT_KEYS, LoadPlan, json_value
 from workbench.load.runner import LoadRun, LoadSpec, run_load
 from workbench.load.tenants import LOAD_ROLE
@@ -114,9 +114,7 @@ def run_plan(
 
     The plan is saved beside the run (``load_plan.json``) and handed to Locust by path.
     """
-    if not db.is_owned(settings, target):
-        raise UnsafeOperation(f"refusing to load {target!r}: the workbench did not create it "
-                              "(clone it first: workbench clone)")
+    db.require_owned(settings, target, action="load")
     if not plan.queries or not plan.tenants:
         raise BadParameter(f"nothing to load on {target!r}: the plan has "
                            f"{len(plan.queries)} queries and {len(plan.tenants)} tenants")
@@ -137,9 +135,7 @@ def load_target(
     from workbench import tenancy
     from workbench.querysets import sources
 
-    if not db.is_owned(settings, target):
-        raise UnsafeOperation(f"refusing to load {target!r}: the workbench did not create it "
-                              "(clone it first: workbench clone)")
+    db.require_owned(settings, target, action="load")
     with db.connection(settings, target, autocommit=True) as conn:
         model = tenancy.infer(conn)
         queries = sources.choose(conn, model, queries_from=queries_from, queries_dir=queries_dir)

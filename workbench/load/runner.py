@@ -43,6 +43,16 @@ def parse_duration(text: str) -> float:
     return value * {"ms": 0.001, "s": 1, "m": 60, "h": 3600, None: 1}[match.group(2)]
 
 
+def check_shape(users: int, spawn_rate: float, processes: int, duration: str) -> float:
+    """Refuse a run that cannot start (before anything is built); its duration in seconds."""
+    seconds = parse_duration(duration)
+    if users < 1 or spawn_rate <= 0 or processes < 1:
+        raise BadParameter("--users, --spawn-rate and --processes must be positive")
+    if seconds <= 0:
+        raise BadParameter(f"--duration {duration!r} must be above 0 (e.g. 10s)")
+    return seconds
+
+
 def locustfile(name: str = "workload") -> Path:
     """Path of ``loadtests/<name>.py``."""
     return project_root() / "loadtests" / f"{name}.py"
@@ -74,7 +84,8 @@ class LoadSpec:
         """A readable, unique folder name."""
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")[:-3]
         label = f"-{self.label}" if self.label else ""
-        return f"load-{self.workload}-{self.variant}{label}-{stamp}"
+        where = "" if self.target else f"-{self.variant}"  # a --target run has no variant
+        return f"load-{self.workload}{where}{label}-{stamp}"
 
 
 @dataclass
@@ -266,9 +277,7 @@ def run_load(
     """Run Locust for ``spec`` and return its results; bounded by duration plus a grace period."""
     if not spec.queryset:
         load_workload(spec.workload)  # a bad workload is a one-line error before Locust starts
-    seconds = parse_duration(spec.duration)
-    if spec.users < 1 or spec.spawn_rate <= 0 or spec.processes < 1:
-        raise BadParameter("--users, --spawn-rate and --processes must be positive")
+    seconds = check_shape(spec.users, spec.spawn_rate, spec.processes, spec.duration)
     if not 0 < spec.request_timeout <= GRACE_SECONDS / 2:
         # a user stops within --stop-timeout plus one request's bound, inside the grace period
         raise BadParameter(f"request timeout must be above 0 and at most {GRACE_SECONDS / 2:g}s")

@@ -75,7 +75,7 @@ class QuerySet:
         if missing:
             from workbench.errors import NotFound
 
-            raise NotFound(f"no query {missing[0]!r} in the query set from {self.source} "
+            raise NotFound(f"no query {missing[0]!r} in the query set ({self.source}) "
                            f"(known: {', '.join(list(known)[:12])}...)")
         return QuerySet(self.source, [known[n] for n in names],
                         {n: self.weights[n] for n in names},

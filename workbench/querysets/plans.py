@@ -20,7 +20,6 @@ import psycopg
 
 from workbench import db as dbmod
 from workbench import explain
-from workbench.errors import UnsafeOperation
 from workbench.queries import ParamSet
 from workbench.querysets import draw, sources
 from workbench.querysets.model import QuerySet, Skipped
@@ -38,6 +37,7 @@ class PlanRun:
     captures: list[explain.PlanCapture]
     findings: pd.DataFrame
     skipped: list[Skipped] = field(default_factory=list)
+    folder: Path | None = None  # where it was saved
 
     def summary(self) -> pd.DataFrame:
         """One row per (query, tenant): instrumented times, fingerprint, finding kinds."""
@@ -118,9 +118,7 @@ def explain_target(
     """
     from workbench import tenancy
 
-    if not dbmod.is_owned(settings, target):
-        raise UnsafeOperation(f"refusing to EXPLAIN ANALYZE on {target!r}: the workbench did not "
-                              "create it (clone it first: workbench clone)")
+    dbmod.require_owned(settings, target, action="EXPLAIN ANALYZE on")
     with dbmod.connection(settings, target, autocommit=True, prepare_threshold=None) as conn:
         model = tenancy.load(tenancy_file) if tenancy_file else tenancy.infer(conn)
         qs = sources.choose(conn, model, queries_from=queries_from,
@@ -132,4 +130,5 @@ def explain_target(
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     folder = out or settings.results_dir / "explain" / target / stamp
     run.save(folder)
+    run.folder = folder
     return run

@@ -23,7 +23,10 @@ def load(path: Path) -> TenantModel:
     if not path.is_file():
         raise BadParameter(f"--tenancy {path} is not a file: write one with "
                            "`workbench tenancy save FILE`")
-    return TenantModel.from_toml(path.read_text())
+    try:
+        return TenantModel.from_toml(path.read_text())
+    except BadParameter as exc:
+        raise BadParameter(f"--tenancy {path}: {exc}") from None
 
 
 __all__ = ["Evidence", "Hop", "TableTenancy", "TenantContext", "TenantModel", "infer",

@@ -362,6 +362,9 @@ def infer_catalog(catalog: Catalog, *, tenant_table: str | None = None,
         if table_key is None:
             raise BadParameter(f"tenant table {tenant_table!r} does not exist in the audited "
                                "schemas: pass an existing table (schema.table)")
+    if tenant_column and not any(tenant_column in t.columns for t in catalog.tables.values()):
+        raise BadParameter(f"tenant column {tenant_column!r} is on no table in the audited "
+                           "schemas: pass a column the tenant tables carry")
     inference = Inference(catalog)
     cands = inference.candidates(table_key, tenant_column)
     forced = tenant_table or tenant_column
