@@ -25,6 +25,7 @@ from workbench.schema.fingerprint import fingerprint
 from workbench.seed.catalog_model import SchemaCatalog
 from workbench.seed.catalog_runner import seed_catalog
 from workbench.seed.profile import load_profile, parse_profile
+from workbench.seed.safety import SeedStopped, pending
 from workbench.seed.verify import checksums, cross_tenant_references, violations
 from workbench.settings import Settings
 from workbench.sqlfiles import run_script
@@ -365,3 +366,37 @@ def test_partial_unique_keys_hold_across_chunks_and_redraws(
     assert {"bills_one_start", "bills_one_end"} <= indexes
     assert starts > 0
     assert report.costs.get("bills_one_start (duplicate keys: rows dropped)", 0) > 0
+
+
+def test_a_restore_the_rows_defeat_deletes_the_repeats_and_puts_every_key_back(
+        settings: Settings) -> None:
+    """A row repeating a unique key planted during the load (as a generator bug would write
+    it): the restore deletes it, counts it in the one-line error, and every key is back."""
+    name = f"{settings.prefix}_cat_planted"
+    db.create_database(settings, name, replace=True, allow_destroy=False)
+    with db.connection(settings, name, autocommit=True) as conn:
+        conn.execute(PARTIAL_KEYS)  # type: ignore[arg-type]
+        before = fingerprint(conn)
+    prof = parse_profile("planted", {"tenants": 3, "days": 20, "end": "2026-10-31", "skew": 0,
+                                     "catalog": {"rows": {"public.bills": 40}}})
+    planted = [0]
+
+    def plant(table: str, rows: int, planned: int = 0) -> None:
+        if planted[0]:
+            return
+        with db.connection(settings, name, autocommit=True) as other:  # tenant 0 committed
+            planted[0] = other.execute(
+                "INSERT INTO bills SELECT gen_random_uuid(), account_id, sub_id, credit_note_id, "
+                "reason FROM bills WHERE reason = 'end' LIMIT 1").rowcount
+
+    with pytest.raises(SeedStopped) as err:
+        seed_catalog(settings, name, prof, workers=1, progress=plant)
+    message = str(err.value)
+    assert planted[0] == 1
+    assert "bills_one_end (duplicate keys: rows deleted): 1" in message and "\n" not in message
+    assert "--restore" not in message
+    with db.connection(settings, name, autocommit=True) as conn:
+        assert fingerprint(conn).diff(before) == []
+        repeats = conn.execute("SELECT count(*) - count(DISTINCT sub_id) FROM bills "
+                               "WHERE reason = 'end'").fetchone()[0]  # type: ignore[index]
+    assert pending(settings, name) == 0 and repeats == 0
