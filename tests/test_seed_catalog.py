@@ -25,6 +25,7 @@ from workbench.schema.fingerprint import fingerprint
 from workbench.seed.catalog_model import SchemaCatalog
 from workbench.seed.catalog_runner import seed_catalog
 from workbench.seed.profile import load_profile, parse_profile
+from workbench.seed.safety import SeedStopped, pending
 from workbench.seed.verify import checksums, cross_tenant_references, violations
 from workbench.settings import Settings
 from workbench.sqlfiles import run_script
@@ -316,3 +317,86 @@ def test_a_saved_tenant_model_is_used_as_given(settings: Settings, tmp_path: Pat
     assert out.returncode == 0, out.stderr
     assert "tenant: none found: every table global" in out.stdout
     assert "public.customers [global]" in out.stdout
+
+
+PARTIAL_KEYS = """
+CREATE FUNCTION is_even(n bigint) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT n % 2 = 0';
+CREATE TYPE bill_reason AS ENUM ('start', 'periodic', 'end');
+CREATE TABLE accounts (id uuid PRIMARY KEY, name text NOT NULL);
+CREATE TABLE subs (id uuid PRIMARY KEY, account_id uuid NOT NULL REFERENCES accounts (id));
+CREATE TABLE credit_notes (
+    id uuid PRIMARY KEY, account_id uuid NOT NULL REFERENCES accounts (id),
+    n bigint NOT NULL CHECK (is_even(n))          -- read by the server only: rows refused
+);
+CREATE TABLE bills (
+    id uuid PRIMARY KEY, account_id uuid NOT NULL REFERENCES accounts (id),
+    sub_id uuid NOT NULL REFERENCES subs (id),
+    credit_note_id uuid REFERENCES credit_notes (id),
+    reason bill_reason NOT NULL
+);
+CREATE UNIQUE INDEX bills_one_start ON bills (sub_id, reason)
+    WHERE reason = 'start' AND credit_note_id IS NULL;
+CREATE UNIQUE INDEX bills_one_end ON bills (sub_id, reason) WHERE reason = 'end';
+"""
+
+
+def test_partial_unique_keys_hold_across_chunks_and_redraws(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two partial keys over (foreign key, status): the redraw leaving one must not enter the
+    other, and a row entering a predicate in pass 2 (its credit note refused by the server, so
+    the key set NULL) must not repeat a key of another chunk (lago's invoice_subscriptions)."""
+    from workbench.seed import engine
+
+    monkeypatch.setattr(engine, "CHUNK_ROWS", 50)  # a tenant's bills span several chunks
+    name = f"{settings.prefix}_cat_partial"
+    db.create_database(settings, name, replace=True, allow_destroy=False)
+    with db.connection(settings, name, autocommit=True) as conn:
+        conn.execute(PARTIAL_KEYS)  # type: ignore[arg-type]
+    prof = parse_profile("partial", {
+        "tenants": 3, "days": 20, "end": "2026-10-31", "skew": 0,
+        "catalog": {"rows": {"public.subs": 15, "public.credit_notes": 60,
+                             "public.bills": 400}},
+    })
+    report = seed_catalog(settings, name, prof, workers=1)
+    with db.connection(settings, name, autocommit=True) as conn:
+        indexes = {r[0] for r in conn.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'bills'")}
+        starts = conn.execute("SELECT count(*) FROM bills WHERE reason = 'start' "
+                              "AND credit_note_id IS NULL").fetchone()[0]  # type: ignore[index]
+    assert {"bills_one_start", "bills_one_end"} <= indexes
+    assert starts > 0
+    assert report.costs.get("bills_one_start (duplicate keys: rows dropped)", 0) > 0
+
+
+def test_a_restore_the_rows_defeat_deletes_the_repeats_and_puts_every_key_back(
+        settings: Settings) -> None:
+    """A row repeating a unique key planted during the load (as a generator bug would write
+    it): the restore deletes it, counts it in the one-line error, and every key is back."""
+    name = f"{settings.prefix}_cat_planted"
+    db.create_database(settings, name, replace=True, allow_destroy=False)
+    with db.connection(settings, name, autocommit=True) as conn:
+        conn.execute(PARTIAL_KEYS)  # type: ignore[arg-type]
+        before = fingerprint(conn)
+    prof = parse_profile("planted", {"tenants": 3, "days": 20, "end": "2026-10-31", "skew": 0,
+                                     "catalog": {"rows": {"public.bills": 40}}})
+    planted = [0]
+
+    def plant(table: str, rows: int, planned: int = 0) -> None:
+        if planted[0]:
+            return
+        with db.connection(settings, name, autocommit=True) as other:  # tenant 0 committed
+            planted[0] = other.execute(
+                "INSERT INTO bills SELECT gen_random_uuid(), account_id, sub_id, credit_note_id, "
+                "reason FROM bills WHERE reason = 'end' LIMIT 1").rowcount
+
+    with pytest.raises(SeedStopped) as err:
+        seed_catalog(settings, name, prof, workers=1, progress=plant)
+    message = str(err.value)
+    assert planted[0] == 1
+    assert "bills_one_end (duplicate keys: rows deleted): 1" in message and "\n" not in message
+    assert "--restore" not in message
+    with db.connection(settings, name, autocommit=True) as conn:
+        assert fingerprint(conn).diff(before) == []
+        repeats = conn.execute("SELECT count(*) - count(DISTINCT sub_id) FROM bills "
+                               "WHERE reason = 'end'").fetchone()[0]  # type: ignore[index]
+    assert pending(settings, name) == 0 and repeats == 0

@@ -284,3 +284,30 @@ def test_seeding_writes_only_to_databases_the_workbench_owns(settings: Settings)
             assert conn.execute("SELECT id FROM precious").fetchall() == [(42,)]
     finally:
         db.drop_database(settings, name, allow_destroy=True)
+
+
+def test_delete_duplicates_keeps_the_first_row_of_each_key(settings: Settings) -> None:
+    """Expressions, a partial predicate, NULLs (distinct unless NULLS NOT DISTINCT), a key."""
+    from workbench.seed.unique_rows import delete_duplicates
+
+    name = f"{settings.prefix}_dupdel"
+    db.create_database(settings, name, replace=True, allow_destroy=False)
+    try:
+        with db.connection(settings, name, autocommit=True) as conn:
+            conn.execute("CREATE TABLE t (id int, e text, s text, n int)")
+            conn.execute("INSERT INTO t VALUES (1, 'A', 'x', NULL), (2, 'a', 'x', NULL), "
+                         "(3, 'b', 'y', 1), (4, 'B', 'y', NULL), (1, 'c', 'x', 2)")
+            partial = "CREATE UNIQUE INDEX u ON public.t USING btree (lower(e)) WHERE (s = 'x')"
+            assert delete_duplicates(conn, partial) == 1  # 'a' (y rows are outside)
+            conn.execute(partial)
+            assert delete_duplicates(conn, "CREATE UNIQUE INDEX v ON public.t (n)") == 0
+            assert delete_duplicates(
+                conn, "CREATE UNIQUE INDEX w ON public.t (n) NULLS NOT DISTINCT") == 1  # id 4
+            pk = "ALTER TABLE public.t ADD CONSTRAINT t_pkey PRIMARY KEY (id)"
+            assert delete_duplicates(conn, pk) == 1  # the second id 1
+            conn.execute(pk)
+            assert delete_duplicates(conn, "CREATE INDEX x ON public.t (e)") == 0
+            left = [r[0] for r in conn.execute("SELECT id FROM t ORDER BY id")]
+        assert left == [1, 3]
+    finally:
+        db.drop_database(settings, name)

@@ -252,7 +252,8 @@ def _seed_catalog(settings: Settings, database: str, prof: Profile, seed: int, w
     use_binary = copy_format == "binary"
     # Keys and indexes are dropped from here to the restore: any failure (Ctrl-C included)
     # restores them before it leaves (workbench/seed/safety.py), as for the reviewed schema.
-    with restored_on_failure(lambda: restore_deferred(settings, database, max(workers, 1)),
+    with restored_on_failure(lambda deleted: restore_deferred(settings, database,
+                                                              max(workers, 1), deleted),
                              database):
         phase = time.perf_counter()
         if GLOBAL not in done:

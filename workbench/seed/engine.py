@@ -36,8 +36,8 @@ from psycopg import sql
 from workbench.seed import binary
 from workbench.seed import constraints as cons
 from workbench.seed.generators import Context, Spec, values
-from workbench.seed.plan import FkPlan, Plan, TablePlan
-from workbench.seed.repair import dedupe, satisfy
+from workbench.seed.plan import FkPlan, Plan, TablePlan, UniquePlan
+from workbench.seed.repair import covered_keys, dedupe, repeats, satisfy
 from workbench.seed.values import Calendar, rng_for
 from workbench.seed.writer import to_csv
 
@@ -81,6 +81,7 @@ class Build:
     rows: dict[str, TableRows] = field(default_factory=dict)
     costs: Counter = field(default_factory=Counter)
     unique_done: set[tuple[str, str]] = field(default_factory=set)
+    seen: dict[tuple[str, str], pl.DataFrame] = field(default_factory=dict)  # keys written
 
     def rng(self, table: str, purpose: str) -> np.random.Generator:
         """The stream of one purpose of one table in this build."""
@@ -290,10 +291,25 @@ class Build:
             rows.keys = frame
             if within is not None and u.predicate and alone:
                 keep &= ~within.fill_null(False).to_numpy()
-            lost = rows.alive & ~keep
-            if lost.any():
-                self.costs[f"{u.key.name} (duplicate keys: rows dropped)"] += int(lost.sum())
-                rows.alive &= keep
+            self._drop(rows, keep, u)
+        self._drop_repeats(tp, types)
+
+    def _drop(self, rows: TableRows, keep: np.ndarray, u: UniquePlan) -> None:
+        """Rows alive but not kept by unique key ``u``: dropped and counted under its name."""
+        lost = rows.alive & ~keep
+        if lost.any():
+            self.costs[f"{u.key.name} (duplicate keys: rows dropped)"] += int(lost.sum())
+            rows.alive &= keep
+
+    def _drop_repeats(self, tp: TablePlan, types: dict[str, str]) -> None:
+        """A key made unique before another key of the table drew its predicate's columns
+        again (two partial keys over one column, ``status = 'starting'`` and ``status =
+        'ending'``) may repeat again: such rows are dropped and counted."""
+        rows = self.rows[tp.name]
+        for u in tp.uniques:
+            if (tp.name, u.key.name) in self.unique_done:
+                self._drop(rows, ~repeats(rows.keys, u.key.columns, u.predicate, types,
+                                          rows.alive), u)
 
     def _leave_predicate(self, tp: TablePlan, columns: tuple[str, ...], predicate: str,
                          types: dict[str, str], alone: bool = False) -> pl.Series | None:
@@ -339,6 +355,7 @@ class Build:
         nullable = {c.name for c in tp.table.columns.values() if not c.not_null}
         client = [(c.name, c.expression, c.value_column) for c in tp.checks if c.client]
         fixed = set(tp.fixed_columns)
+        watched = self._watched(tp, nullable)
         n = rows.keys.height
         for k, start in enumerate(range(0, max(n, 1), CHUNK_ROWS)):
             if n == 0:
@@ -366,8 +383,34 @@ class Build:
             frame, ok = satisfy(frame, client, types, nullable, fixed, last)
             self.costs.update({w: n for w, n in last.items() if not w.endswith("repaired)")})
             keep &= ok
+            keep = self._unique_across_chunks(tp, watched, frame, keep, types)
             rows.alive[start:stop] &= keep
             yield frame.filter(pl.Series(keep)), {}
+
+    def _watched(self, tp: TablePlan, nullable: set[str]) -> list[UniquePlan]:
+        """Partial keys whose predicate reads a foreign key pass 2 may set NULL (its parent
+        row was dropped since): a row may enter the predicate after pass 1 made it unique."""
+        may_null = {c for f in tp.fks if f.role not in ("null", "self") and not f.late
+                    for c in f.fk.columns if c in nullable}
+        return [u for u in tp.uniques
+                if u.predicate and set(cons.columns_of(u.predicate)) & may_null]
+
+    def _unique_across_chunks(self, tp: TablePlan, watched: list[UniquePlan],
+                              frame: pl.DataFrame, keep: np.ndarray,
+                              types: dict[str, str]) -> np.ndarray:
+        """Drop (and count) rows of a chunk repeating a ``watched`` key of this chunk or of an
+        earlier chunk of the build; the chunks of a build come in order, whatever the workers."""
+        for u in watched:
+            dup = repeats(frame, u.key.columns, u.predicate, types, keep,
+                          self.seen.get((tp.name, u.key.name)))
+            if dup.any():
+                self.costs[f"{u.key.name} (duplicate keys: rows dropped)"] += int(dup.sum())
+                keep = keep & ~dup
+        for u in watched:
+            new = covered_keys(frame, u.key.columns, u.predicate, types, keep)
+            old = self.seen.get((tp.name, u.key.name))
+            self.seen[(tp.name, u.key.name)] = new if old is None else pl.concat([old, new])
+        return keep
 
     def _rest(self, tp: TablePlan, frame: pl.DataFrame, rng: np.random.Generator,
               row0: int) -> pl.DataFrame:

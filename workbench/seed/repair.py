@@ -204,3 +204,41 @@ def dedupe(frame: pl.DataFrame, columns: tuple[str, ...], within: pl.Series | No
             frame = frame.with_columns(values.alias(token_column))
             changed = len(idx)
     return frame, ~_duplicates(frame, cols, active), changed
+
+
+
+def _covered(frame: pl.DataFrame, cols: list[str], predicate: str | None,
+             types: dict[str, str], active: np.ndarray) -> np.ndarray:
+    """Active rows a (partial) unique key covers: no NULL in the key, inside the predicate
+    (one the engine cannot read covers every row, as :func:`dedupe` takes it)."""
+    on = active & frame.select(pl.all_horizontal([pl.col(c).is_not_null() for c in cols])
+                               ).to_series().to_numpy()
+    expr = cons.to_polars(predicate, types) if predicate else None
+    if expr is not None and set(cons.columns_of(predicate)) <= set(frame.columns):  # type: ignore[arg-type]
+        on &= frame.select(expr.fill_null(False)).to_series().to_numpy()
+    return on
+
+
+def repeats(frame: pl.DataFrame, columns: tuple[str, ...], predicate: str | None,
+            types: dict[str, str], active: np.ndarray,
+            seen: pl.DataFrame | None = None) -> np.ndarray:
+    """Active rows whose key (as :func:`_covered` takes it) repeats an earlier active row's
+    or one in ``seen`` (the keys earlier chunks of the tenant wrote)."""
+    cols = [c for c in columns if c in frame.columns]
+    if not cols or frame.height == 0:
+        return np.zeros(frame.height, dtype=bool)
+    on = _covered(frame, cols, predicate, types, active)
+    dup = _duplicates(frame, cols, on)
+    if seen is not None and seen.height:
+        hit = frame.select(cols).join(seen.unique().with_columns(pl.lit(True).alias("__seen")),
+                                      on=cols, how="left", maintain_order="left")
+        dup |= on & hit["__seen"].fill_null(False).to_numpy()
+    return dup
+
+
+def covered_keys(frame: pl.DataFrame, columns: tuple[str, ...], predicate: str | None,
+                 types: dict[str, str], kept: np.ndarray) -> pl.DataFrame:
+    """The keys of the ``kept`` rows a (partial) unique key covers: what later chunks of the
+    tenant must not repeat."""
+    cols = [c for c in columns if c in frame.columns]
+    return frame.select(cols).filter(pl.Series(_covered(frame, cols, predicate, types, kept)))

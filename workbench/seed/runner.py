@@ -14,6 +14,7 @@ import resource
 import subprocess
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ from workbench.seed.pool import WorkerPool, spawn
 from workbench.seed.profile import Profile, check_scale, load_profile
 from workbench.seed.safety import restored_on_failure
 from workbench.seed.tables import TABLES, Tenant, tenant_chunks
+from workbench.seed.unique_rows import delete_duplicates
 from workbench.seed.values import Calendar, pools
 from workbench.seed.writer import Catalog, chunk_rows, copy_chunk, side_chunk
 from workbench.settings import Settings
@@ -221,7 +223,30 @@ EXISTS_DEFAULT = (
     "AND conname = %(name)s) OR to_regclass(format('public.%%I', %(name)s::text)) IS NOT NULL")
 
 
-def _restore_one(conn: psycopg.Connection, kind: str, table: str, name: str, ddl: str) -> None:
+DELETED_LOCK = threading.Lock()  # restore jobs run on threads and count into one Counter
+
+
+def _restore_one(conn: psycopg.Connection, row: tuple[str, ...],
+                 deleted: Counter | None = None) -> None:
+    """Recreate one dropped object (its (kind, table, name, ddl) record). With ``deleted`` (a
+    restore after a failed seed), a unique key the rows repeat is built after deleting the
+    repeats, counted there."""
+    kind, table, name, ddl = row
+    try:
+        _recreate(conn, kind, table, name, ddl)
+    except psycopg.errors.UniqueViolation:
+        if deleted is None:
+            raise
+        with conn.transaction():
+            count = delete_duplicates(conn, ddl)
+        if not count:
+            raise
+        with DELETED_LOCK:
+            deleted[f"{name} (duplicate keys: rows deleted)"] += count
+        _recreate(conn, kind, table, name, ddl)
+
+
+def _recreate(conn: psycopg.Connection, kind: str, table: str, name: str, ddl: str) -> None:
     with conn.transaction():
         query = EXISTS_SQL.get(kind, EXISTS_DEFAULT)
         done = conn.execute(query, {"table": table, "name": name}).fetchone()  # type: ignore[arg-type]
@@ -257,11 +282,13 @@ def _jobs(conn: psycopg.Connection, todo: list[tuple[str, ...]], parallel: bool)
                 shared=row[0] == "index") for row in todo]
 
 
-def restore_deferred(settings: Settings, database: str, workers: int = 2) -> dict[str, float]:
+def restore_deferred(settings: Settings, database: str, workers: int = 2,
+                     deleted: Counter | None = None) -> dict[str, float]:
     """Recreate everything :func:`_defer` dropped, step by step (see ``RESTORE_STEPS``).
 
     Resume relies on this too: a run killed while deferred still ends exact. Returns the
-    seconds each step took.
+    seconds each step took. ``deleted``: delete rows repeating a unique key rather than fail
+    (after a failed seed, see :func:`workbench.seed.safety.restored_on_failure`), counted.
     """
     with db.connection(settings, database, autocommit=True) as conn:
         exists = conn.execute("SELECT to_regclass('_workbench.seed_deferred')").fetchone()
@@ -278,7 +305,7 @@ def restore_deferred(settings: Settings, database: str, workers: int = 2) -> dic
             continue
         started = time.perf_counter()
         run_parallel(settings, database, jobs, workers,
-                     lambda conn, job: _restore_one(conn, *job.payload), RESTORE_SESSION)
+                     lambda conn, job: _restore_one(conn, job.payload, deleted), RESTORE_SESSION)
         seconds[label] = time.perf_counter() - started
     return seconds
 
@@ -354,7 +381,8 @@ def seed_database(
         report.tenants_skipped = len(done)
         # Keys and indexes are dropped from here to the restore: any failure (Ctrl-C included)
         # restores them before it leaves (workbench/seed/safety.py).
-        with restored_on_failure(lambda: restore_deferred(settings, database, workers), database):
+        with restored_on_failure(lambda deleted: restore_deferred(settings, database, workers,
+                                                                 deleted), database):
             phase = time.perf_counter()
             _run_tenants(settings.conninfo(database), prof, seed, catalog, todo, loaders, report,
                          progress, planned, pool, use_binary=copy_format == "binary")

@@ -4,15 +4,18 @@ The seeder drops keys, indexes and foreign keys for the bulk load and records ho
 each in ``_workbench.seed_deferred`` (:mod:`workbench.seed.runner`). Between that drop and the
 restore anything can happen: a generator error, Ctrl-C (or SIGTERM, SIGHUP: see
 :func:`terminate_as_interrupt`), a lost connection. Any of them now
-restores what was dropped before the exception leaves the command; if even that fails (the
-server went away), the one-line error says to run ``workbench seed --restore``, which is also
-the last resort after kill -9 (nothing runs then). ``--resume`` restores too, after loading.
+restores what was dropped before the exception leaves the command, deleting (and counting in
+the error) rows that repeat a unique key, which no later restore could get past; if even that
+fails (the server went away), the one-line error says to run ``workbench seed --restore``,
+which is also the last resort after kill -9 (nothing runs then). ``--resume`` restores too,
+after loading.
 """
 
 from __future__ import annotations
 
 import signal
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -25,23 +28,38 @@ class RestoreFailed(WorkbenchError):
     """Seeding failed and the dropped keys could not be put back; ``--restore`` finishes it."""
 
 
-@contextmanager
-def restored_on_failure(restore: Callable[[], object], database: str) -> Iterator[None]:
-    """Run the body; if it raises anything (Ctrl-C included), ``restore()`` before re-raising.
+class SeedStopped(WorkbenchError):
+    """Seeding failed; its keys came back only after deleting rows that repeated one."""
 
-    A failing restore turns into :class:`RestoreFailed` naming both causes and the command that
-    finishes the job; the original exception is chained.
+
+@contextmanager
+def restored_on_failure(restore: Callable[[Counter], object], database: str) -> Iterator[None]:
+    """Run the body; if it raises anything (Ctrl-C included), ``restore(deleted)`` before
+    re-raising.
+
+    The restore deletes rows repeating a unique key (a seed that wrote them could never be
+    restored, ``--restore`` neither) and counts them in ``deleted``: then the error is
+    :class:`SeedStopped`, naming the cause and what the keys cost. A failing restore turns
+    into :class:`RestoreFailed` naming both causes and the command that finishes the job; the
+    original exception is chained either way.
     """
     try:
         yield
     except BaseException as exc:
+        deleted: Counter = Counter()
         try:
-            restore()
+            restore(deleted)
         except BaseException as again:
             raise RestoreFailed(
                 f"seeding {database!r} stopped ({one_line(exc)}) and its keys and indexes "
                 f"could not be put back ({one_line(again)}); run `workbench seed --restore "
                 f"--target {database}` once the cause is fixed") from exc
+        if deleted:
+            cost = ", ".join(f"{k}: {n:,}" for k, n in sorted(deleted.items()))
+            raise SeedStopped(
+                f"seeding {database!r} stopped ({one_line(exc)}); its keys and indexes are "
+                f"back after deleting the rows that repeated a unique key ({cost}); reseed "
+                f"with --replace once the cause is fixed") from exc
         raise
 
 
