@@ -128,6 +128,8 @@ def seed(
         raise BadParameter("--replace, --resume and --restore exclude each other; pass one")
     if variant not in (*VARIANTS, "both"):
         raise BadParameter(f"--variant must be baseline, remediated or both, got {variant!r}")
+    if not restore:
+        load_profile(profile, scale)  # a bad profile or scale is named before any server is asked
     settings = settings_from(dsn, database)
     if database and not target and db.database_exists(settings, database):
         target = database  # --database names a database (e.g. one `workbench clone` made)
