@@ -56,6 +56,10 @@ def connection_lost(exc: BaseException) -> bool:
     return state is None or state.startswith(_LOST_STATES)
 
 
+LOST_WINDOW = 2.0
+"""Seconds a dropped connection waits for a refused one to join it to an outage."""
+
+
 @dataclass
 class Outage:
     """One interval in which the server could not be reached."""
@@ -98,12 +102,19 @@ class OutageLog:
         self.current.refused_connections += 1
 
     def connected(self) -> None:
-        """A request succeeded: any outage is over (called for every request: cheap)."""
+        """A request succeeded: any outage is over (called for every request: cheap).
+
+        Drops older than :data:`LOST_WINDOW` were connections that came back at once: no outage.
+        Newer ones are kept: while a server shuts down it ends its connections one by one, so
+        another user's request may still succeed between the first drop and the first refused
+        connection, and those drops belong to the outage that follows.
+        """
         if self.current is not None:
             self.current.ended = time.time()
             self.current = None
         if self._lost:
-            self._lost.clear()
+            recent = time.time() - LOST_WINDOW
+            self._lost = [t for t in self._lost if t >= recent]
 
     def save(self, path: Path) -> None:
         """Write the log (an outage still open ends now, marked open at the end)."""
