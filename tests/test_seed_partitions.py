@@ -110,13 +110,13 @@ def test_partition_indexes_are_dropped_for_the_load_and_restored_attached(
         settings: Settings) -> None:
     """Partitioned tables lose their indexes during the load too, and get them back exactly."""
     from workbench.schema.fingerprint import fingerprint
-    from workbench.seed.runner import _defer
+    from workbench.seed.runner import defer_keys
 
     name = apply_variant(settings, "remediated", database=f"{settings.prefix}_sp_idx").database
     with db.connection(settings, name, autocommit=True) as conn:
         before = fingerprint(conn)
         conn.execute(read_sql("seed/state.sql"))  # type: ignore[arg-type]
-        _defer(conn)
+        defer_keys(conn)
         left = conn.execute(
             "SELECT count(*) FROM pg_index x JOIN pg_class c ON c.oid = x.indrelid "
             "WHERE c.relname LIKE 'activities%'").fetchone()

@@ -11,11 +11,10 @@ from psycopg.rows import class_row
 from workbench.audit.context import detect
 from workbench.audit.runner import run_audit
 from workbench.audit.targets import ident
+from workbench.column_names import SOFT_DELETE_COLUMN
 from workbench.probes.base import Observation, Probe, ProbeContext
 from workbench.sqlfiles import read_sql
 
-SOFT_DELETE_COLUMN = "deleted_at"
-"""The soft-delete convention the audit reads too: a nullable timestamp, set when deleted."""
 PARENTS_PER_TABLE = 3
 """Parent rows soft-deleted (each rolled back) per parent table."""
 

@@ -27,7 +27,7 @@ import psycopg
 from psycopg import sql
 
 from workbench import db
-from workbench.errors import BadParameter, UnsafeOperation, one_line
+from workbench.errors import UnsafeOperation, one_line
 from workbench.seed.catalog_model import SchemaCatalog
 from workbench.seed.engine import (
     Build,
@@ -47,8 +47,9 @@ from workbench.seed.runner import (
     Progress,
     SeedReport,
     TableStats,
-    _defer,
-    _peak_rss_mb,
+    check_previous_run,
+    defer_keys,
+    peak_rss_mb,
     restore_deferred,
     run_loaders,
     tenant_weights,
@@ -143,18 +144,9 @@ def _share(prof: Profile, index: int) -> tuple[float, float]:
 def _prepare(conn: psycopg.Connection, plan: Plan, database: str, prof: Profile, seed: int,
              mode: str, reference: set[str]) -> set[int]:
     """Refuse, replace or resume (as the runner does); returns the tasks already done."""
-    conn.execute(read_sql("seed/state.sql"))  # type: ignore[arg-type]
-    run = conn.execute("SELECT profile, scale, seed FROM _workbench.seed_run").fetchone()
-    if mode == "refuse" and run:
-        raise UnsafeOperation(
-            f"database {database!r} is not empty (seeded with profile {run[0]!r}); pass "
-            "--replace to reseed it or --resume to finish an interrupted run")
-    if mode == "resume" and run:
-        if (run[0], round(run[1], 9), run[2]) != (prof.name, round(prof.scale, 9), seed):
-            raise BadParameter(  # bad input, as the reviewed schema's runner says it
-                f"--resume: database {database!r} was seeded with profile {run[0]!r}, scale "
-                f"{run[1]:g}, seed {run[2]}; resume with the same values or use --replace")
-        return {r[0] for r in conn.execute("SELECT tenant FROM _workbench.seed_tenants")}
+    run, done = check_previous_run(conn, database, prof, seed, mode)
+    if done is not None:
+        return done
     made = [t for t in plan.order]
     if run and made:
         names = sql.SQL(", ").join(qualified(t) for t in made)
@@ -242,7 +234,7 @@ def _seed_catalog(settings: Settings, database: str, prof: Profile, seed: int, w
         reference = {t for t, p in plan.tables.items() if p.scope == "reference"}
         report.unseeded_tables = sorted(reference)
         done = _prepare(conn, plan, database, prof, seed, mode, reference)
-        _defer(conn)
+        defer_keys(conn)
     report.phases["prepare"] = time.perf_counter() - phase
     conninfo = settings.conninfo(database)
     weights = tenant_weights(prof)
@@ -281,7 +273,7 @@ def _seed_catalog(settings: Settings, database: str, prof: Profile, seed: int, w
         for name in plan.order:
             size = conn.execute("SELECT pg_total_relation_size(%s::regclass)", (name,)).fetchone()
             report.tables.setdefault(name, TableStats()).size_bytes = int(size[0]) if size else 0
-        report.peak_rss_mb = _peak_rss_mb()
+        report.peak_rss_mb = peak_rss_mb()
         report.wall_seconds = time.perf_counter() - started
         conn.execute(read_sql("seed/run_finished.sql"),  # type: ignore[arg-type]
                      (json.dumps(report.to_dict(), default=str),))

@@ -15,7 +15,7 @@ import subprocess
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -158,30 +158,40 @@ def _nonempty_tables(conn: psycopg.Connection, catalog: Catalog) -> list[str]:
     return out
 
 
-def _prepare(conn: psycopg.Connection, catalog: Catalog, database: str, profile: Profile,
-             seed: int, mode: Mode, anomalies: AnomalySpec | None) -> set[int]:
-    """Apply the refuse/replace/resume rules; returns the tenants already done."""
+def check_previous_run(conn: psycopg.Connection, database: str, profile: Profile, seed: int,
+                       mode: str, filled: Sequence[str] = ()) -> tuple[Any, set[int] | None]:
+    """The refuse and resume rules both seeding engines share.
+
+    Returns the recorded run (or None) and, when resuming it, the tenants already done.
+    """
     conn.execute(read_sql("seed/state.sql"))  # type: ignore[arg-type]
     run = conn.execute("SELECT profile, scale, seed FROM _workbench.seed_run").fetchone()
-    filled = _nonempty_tables(conn, catalog)
     if mode == "refuse" and (filled or run):
         what = f"seeded with profile {run[0]!r}" if run else f"rows in {', '.join(filled[:3])}"
         raise UnsafeOperation(
             f"database {database!r} is not empty ({what}); pass --replace to reseed it or "
             "--resume to finish an interrupted run"
         )
-    if mode == "resume":
-        if not run:
-            if filled:
-                raise UnsafeOperation(f"database {database!r} holds rows the seeder did not "
-                                      "write; nothing to resume (use --replace)")
-        elif (run[0], round(run[1], 9), run[2]) != (profile.name, round(profile.scale, 9), seed):
+    if mode == "resume" and run:
+        if (run[0], round(run[1], 9), run[2]) != (profile.name, round(profile.scale, 9), seed):
             raise BadParameter(
                 f"--resume: database {database!r} was seeded with profile {run[0]!r}, "
                 f"scale {run[1]:g}, seed {run[2]}; resume with the same values or use --replace"
             )
-        else:
-            return {r[0] for r in conn.execute("SELECT tenant FROM _workbench.seed_tenants")}
+        return run, {r[0] for r in conn.execute("SELECT tenant FROM _workbench.seed_tenants")}
+    return run, None
+
+
+def _prepare(conn: psycopg.Connection, catalog: Catalog, database: str, profile: Profile,
+             seed: int, mode: Mode, anomalies: AnomalySpec | None) -> set[int]:
+    """Apply the refuse/replace/resume rules; returns the tenants already done."""
+    filled = _nonempty_tables(conn, catalog)
+    run, done = check_previous_run(conn, database, profile, seed, mode, filled)
+    if done is not None:
+        return done
+    if mode == "resume" and not run and filled:
+        raise UnsafeOperation(f"database {database!r} holds rows the seeder did not "
+                              "write; nothing to resume (use --replace)")
     if mode == "replace" or filled:
         tables = sql.SQL(", ").join(sql.Identifier("public", t) for t in catalog.columns)
         conn.execute(sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(tables))
@@ -194,7 +204,7 @@ def _prepare(conn: psycopg.Connection, catalog: Catalog, database: str, profile:
     return set()
 
 
-def _defer(conn: psycopg.Connection) -> int:
+def defer_keys(conn: psycopg.Connection) -> int:
     """Drop keys, indexes and foreign keys, recording how to restore each (one transaction).
 
     The records and the drops go in one pipeline (a round trip for all, not one per object)
@@ -284,7 +294,7 @@ def _jobs(conn: psycopg.Connection, todo: list[tuple[str, ...]], parallel: bool)
 
 def restore_deferred(settings: Settings, database: str, workers: int = 2,
                      deleted: Counter | None = None) -> dict[str, float]:
-    """Recreate everything :func:`_defer` dropped, step by step (see ``RESTORE_STEPS``).
+    """Recreate everything :func:`defer_keys` dropped, step by step (see ``RESTORE_STEPS``).
 
     Resume relies on this too: a run killed while deferred still ends exact. Returns the
     seconds each step took. ``deleted``: delete rows repeating a unique key rather than fail
@@ -310,7 +320,7 @@ def restore_deferred(settings: Settings, database: str, workers: int = 2,
     return seconds
 
 
-def _peak_rss_mb() -> float:
+def peak_rss_mb() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return (own + children) / 1024.0
@@ -374,7 +384,7 @@ def seed_database(
             sides = {s.name for group in catalog.side_tables(TABLES).values() for s in group}
             report.unseeded_tables = sorted(set(catalog.columns) - set(TABLES) - sides)
             done = _prepare(conn, catalog, database, prof, seed, mode, spec)
-            _defer(conn)
+            defer_keys(conn)
         report.phases["prepare"] = time.perf_counter() - phase
 
         todo = [(i, float(weights[i])) for i in range(prof.tenants) if i not in done]
@@ -404,7 +414,7 @@ def seed_database(
         ):
             report.tables.setdefault(table, TableStats()).size_bytes = int(size)
         report.default_partition_rows = default_partition_rows(conn)
-        report.peak_rss_mb = _peak_rss_mb()
+        report.peak_rss_mb = peak_rss_mb()
         report.wall_seconds = time.perf_counter() - started
         conn.execute("UPDATE _workbench.seed_run SET finished_at = clock_timestamp(), "
                      "report = %s", (json.dumps(report.to_dict(), default=str),))
