@@ -158,6 +158,25 @@ def test_same_rows_with_one_or_two_workers(settings: Settings) -> None:
     assert sum(r for r, _ in sums[0].values()) > 1000
 
 
+def test_same_rows_whatever_the_batching_and_each_tenant_recorded(
+        saas: str, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small tenants share a transaction and one COPY per table (catalog_runner.BATCH_ROWS);
+    one tenant per transaction gives the same rows, and either way every tenant is recorded
+    on its own (what --resume reads)."""
+    from workbench.seed import catalog_runner
+
+    with db.connection(settings, saas, autocommit=True) as conn:
+        batched = checksums(conn, SchemaCatalog.read(conn, ("public",)))
+        recorded = sorted(r[0] for r in conn.execute("SELECT tenant FROM _workbench.seed_tenants"))
+    monkeypatch.setattr(catalog_runner, "BATCH_ROWS", 0)
+    name = build(settings, "saas", "cat_unbatched")
+    seed_catalog(settings, name, load_profile("ci"), workers=1)
+    conn, catalog = catalog_of(settings, name)
+    with conn:
+        assert checksums(conn, catalog) == batched
+    assert recorded == [-1, 0, 1, 2, 3]
+
+
 UNRESOLVABLE = """
 CREATE TABLE tenants (id uuid PRIMARY KEY);
 CREATE TABLE ledgers (
@@ -265,8 +284,8 @@ def test_sequences_continue_after_the_seeded_ids(saas: str, settings: Settings) 
 
 @pytest.mark.slow
 def test_kill_9_then_resume_equals_an_uninterrupted_run(settings: Settings) -> None:
-    """A seed killed after its first tenant committed, then --resume: the same rows and the
-    same catalog as a seed that ran through."""
+    """A seed killed after its first tenants committed (small ones share a transaction),
+    then --resume: the same rows and the same catalog as a seed that ran through."""
     sums = []
     for killed in (False, True):
         name = build(settings, "saas", f"cat_kill{int(killed)}")
@@ -369,9 +388,12 @@ def test_partial_unique_keys_hold_across_chunks_and_redraws(
 
 
 def test_a_restore_the_rows_defeat_deletes_the_repeats_and_puts_every_key_back(
-        settings: Settings) -> None:
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     """A row repeating a unique key planted during the load (as a generator bug would write
     it): the restore deletes it, counts it in the one-line error, and every key is back."""
+    from workbench.seed import catalog_runner
+
+    monkeypatch.setattr(catalog_runner, "BATCH_ROWS", 0)  # each tenant commits on its own
     name = f"{settings.prefix}_cat_planted"
     db.create_database(settings, name, replace=True, allow_destroy=False)
     with db.connection(settings, name, autocommit=True) as conn:

@@ -35,7 +35,7 @@ from workbench.seed.engine import (
     qualified,
     read_outside,
     sequence_of,
-    write_build,
+    write_builds,
 )
 from workbench.seed.overrides import parse_overrides
 from workbench.seed.parallel_ddl import analyze
@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from workbench.tenancy.model import TenantModel
 
 GLOBAL = -1  # the global rows' entry in _workbench.seed_tenants
+BATCH_ROWS = 5_000  # tenants smaller than this share a transaction (rows of all tables)
 
 
 @dataclass
@@ -111,26 +112,42 @@ def load_builds(conninfo: str, plan: Plan, prof: Profile, seed: int,
                 tasks: list[tuple[int, float]], report: Callable[[str, int], None] | None = None,
                 *, use_binary: bool = True, max_rows: int = 500_000
                 ) -> Iterator[tuple[int, dict[str, list[float]]]]:
-    """Make and COPY each task (a tenant, or ``GLOBAL``) in one transaction that records it."""
+    """Make and COPY each task (a tenant, or ``GLOBAL``) in a transaction that records it.
+
+    Small tenants share a transaction (and one COPY per table) until their rows reach
+    ``BATCH_ROWS``: each is still recorded on its own and its rows are the same (a build's
+    rows depend on its own random streams only), so resume and ``--workers`` see no batches.
+    """
     cal = Calendar.of(prof)
     with psycopg.connect(conninfo, application_name="workbench-seed") as conn:
         for stmt in SESSION:
             conn.execute(stmt)  # type: ignore[arg-type]
         conn.commit()
         outside: dict[bool, Any] = {}
-        for index, weight in tasks:
+        batch: list[tuple[int, Build]] = []
+        for k, (index, weight) in enumerate(tasks):
             tenant = index != GLOBAL
             if tenant not in outside:
                 outside[tenant] = read_outside(conn, plan, tenant=tenant)
                 conn.commit()
             build = Build(plan, seed, index, weight, cal, outside[tenant], max_rows,
                           _share(prof, index))
+            build.make_keys()
+            batch.append((index, build))
+            following = tasks[k + 1][0] if k + 1 < len(tasks) else None
+            if following is not None and (following != GLOBAL) == tenant and \
+                    sum(b.size() for _, b in batch) < BATCH_ROWS:
+                continue
             with conn.transaction():
-                stats = write_build(conn, build, report, use_binary=use_binary)
-                conn.execute("INSERT INTO _workbench.seed_tenants (tenant, rows) VALUES (%s, %s)",
-                             (index, json.dumps({"tables": {k: v[0] for k, v in stats.items()},
-                                                 "costs": dict(build.costs)})))
-            yield index, stats
+                stats = write_builds(conn, [b for _, b in batch], report, use_binary=use_binary)
+                with conn.cursor() as cur:
+                    cur.executemany(
+                        "INSERT INTO _workbench.seed_tenants (tenant, rows) VALUES (%s, %s)",
+                        [(i, json.dumps({"tables": {t: v[0] for t, v in st.items()},
+                                         "costs": dict(b.costs)}))
+                         for (i, b), st in zip(batch, stats, strict=True)])
+            yield from ((i, st) for (i, _), st in zip(batch, stats, strict=True))
+            batch = []
 
 
 def _share(prof: Profile, index: int) -> tuple[float, float]:

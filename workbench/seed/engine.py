@@ -25,6 +25,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +37,7 @@ from psycopg import sql
 from workbench.seed import binary
 from workbench.seed import constraints as cons
 from workbench.seed.generators import Context, Spec, values
-from workbench.seed.plan import FkPlan, Plan, TablePlan, UniquePlan
+from workbench.seed.plan import CheckPlan, FkPlan, Plan, TablePlan, UniquePlan
 from workbench.seed.repair import covered_keys, dedupe, repeats, satisfy
 from workbench.seed.values import Calendar, rng_for
 from workbench.seed.writer import to_csv
@@ -63,6 +64,8 @@ class TableRows:
 
     def survivors(self) -> pl.DataFrame:
         """Key columns of the rows not dropped."""
+        if self.alive.all():  # most tables: no filter (a polars call per foreign key)
+            return self.keys
         return self.keys.filter(pl.Series(self.alive))
 
 
@@ -87,6 +90,10 @@ class Build:
         """The stream of one purpose of one table in this build."""
         who = self.slot if self.slot >= 0 else 1_000_000
         return rng_for(self.seed, who, f"{table}#{purpose}")
+
+    def size(self) -> int:
+        """Rows this build makes (once its keys are made)."""
+        return sum(r.keys.height for r in self.rows.values())
 
     def tables(self) -> list[str]:
         """The tables this build makes, in order."""
@@ -133,13 +140,13 @@ class Build:
             tp = self.plan.tables[name]
             rng = self.rng(name, "keys")
             n, parent_of = self.count(tp, rng)
-            frame = pl.DataFrame({"__row": np.arange(n, dtype=np.int64)})
-            ctx = Context(self.cal, self.slot, 0)
+            made = {"__row": pl.Series("__row", np.arange(n, dtype=np.int64))}
+            ctx = Context(self.cal, self.slot, 0, made)  # a generator may read an earlier one
             for col in tp.key_columns:
                 spec = tp.specs.get(col)
                 if spec is not None and spec.kind != "tenant":
-                    ctx.frame = {c: frame[c] for c in frame.columns}
-                    frame = frame.with_columns(values(spec, rng, n, ctx).alias(col))
+                    made[col] = values(spec, rng, n, ctx).alias(col)
+            frame = pl.DataFrame(list(made.values()))  # one polars call, not one per column
             for f in tp.fks:
                 if f.late or f.role == "self":
                     deferred.append((tp, f))
@@ -276,6 +283,8 @@ class Build:
             if (tp.name, u.key.name) in self.unique_done or set(u.key.columns) & skip:
                 continue
             self.unique_done.add((tp.name, u.key.name))
+            if _never_repeats(u):
+                continue
             within, alone = None, False
             if u.predicate:
                 # a partial key unique across tenants that nothing makes unique: the first
@@ -307,7 +316,7 @@ class Build:
         'ending'``) may repeat again: such rows are dropped and counted."""
         rows = self.rows[tp.name]
         for u in tp.uniques:
-            if (tp.name, u.key.name) in self.unique_done:
+            if (tp.name, u.key.name) in self.unique_done and not _never_repeats(u):
                 self._drop(rows, ~repeats(rows.keys, u.key.columns, u.predicate, types,
                                           rows.alive), u)
 
@@ -322,19 +331,19 @@ class Build:
             return None
         redraw = [c for c in used if c in tp.specs and c not in tp.referenced_columns
                   and tp.specs[c].kind not in ("server", "tenant")]
+        key = [c for c in columns if c in rows.keys.columns]
+        inside = expr.fill_null(False) & pl.lit(pl.Series(rows.alive))
         for attempt in range(RETRIES + 1):
-            within = rows.keys.select(expr.fill_null(False)).to_series()
-            inside = within.to_numpy() & rows.alive
-            if not redraw or attempt == RETRIES:
-                break
-            key = [c for c in columns if c in rows.keys.columns]
-            dup = np.zeros(rows.keys.height, dtype=bool)
-            idx = np.flatnonzero(inside)
-            if len(idx) and alone:
-                dup[idx] = True
-            elif len(idx):
-                first = rows.keys[idx].select(pl.struct(key).is_first_distinct()).to_series()
-                dup[idx[~first.to_numpy()]] = True
+            if not redraw or attempt == RETRIES or alone:
+                within = rows.keys.select(expr.fill_null(False)).to_series()
+                if not redraw or attempt == RETRIES:
+                    break
+                dup = within.to_numpy() & rows.alive
+            else:  # the predicate and the repeats inside it in one polars call, not three
+                repeat = ~pl.struct([inside.alias("__inside"), *key]).is_first_distinct()
+                both = rows.keys.select(expr.fill_null(False).alias("__within"),
+                                        (inside & repeat).alias("__dup"))
+                within, dup = both["__within"], both["__dup"].to_numpy()
             if not dup.any():
                 break
             bad = np.flatnonzero(dup)
@@ -475,6 +484,13 @@ class Build:
         return out
 
 
+def _never_repeats(u: UniquePlan) -> bool:
+    """A whole (not partial) key with a column whose generator never repeats a value (a
+    uuid, a serial): no duplicates to look for. 167 of lago's 273 keys; looking cost ~6 polars
+    calls each per tenant."""
+    return u.built_in and not u.predicate
+
+
 def _drop_where(frame: pl.DataFrame, where: np.ndarray) -> pl.DataFrame:
     """Mark rows to drop (a column removed once the table's keys are made)."""
     mark = pl.Series(DROP, where)
@@ -494,52 +510,97 @@ def copy_frame(cur: psycopg.Cursor, tp: TablePlan, frame: pl.DataFrame, *,
     """
     names = [c for c in tp.copy_columns if c in frame.columns]
     frame = frame.select(names)
-    server = [c for c in tp.checks if not c.client and c.value_column is None]
+    server = _server_checks(tp)
     target = qualified(tp.name)
-    refused = None
-    if server:
-        cur.execute(sql.SQL("CREATE TEMP TABLE _wb_stage (LIKE {}) ON COMMIT DROP").format(target))
-        cur.execute("ALTER TABLE _wb_stage ADD COLUMN _wb_row bigint")
-        frame = frame.with_row_index("_wb_row").with_columns(pl.col("_wb_row").cast(pl.Int64))
-        names_staged = [*names, "_wb_row"]
-        size = _copy(cur, sql.Identifier("_wb_stage"), frame, names_staged,
-                     {**_bases(tp), "_wb_row": "int8"}, use_binary)
-        cond = sql.SQL(" AND ").join(sql.SQL("({})").format(sql.SQL(c.expression))
-                                     for c in server)  # type: ignore[arg-type]
-        refused = np.array([r[0] for r in cur.execute(sql.SQL(
-            "SELECT _wb_row FROM _wb_stage WHERE NOT ({})").format(cond))], dtype=np.int64)
-        cols = sql.SQL(", ").join(map(sql.Identifier, names))
-        cur.execute(sql.SQL("INSERT INTO {} ({}) OVERRIDING SYSTEM VALUE SELECT {} FROM _wb_stage "
-                            "WHERE NOT (_wb_row = ANY(%s))").format(target, cols, cols),
-                    (refused.tolist(),))
-        cur.execute("DROP TABLE _wb_stage")
-        return size, refused
-    return _copy(cur, target, frame, names, _bases(tp), use_binary), refused
+    if not server:
+        with TableCopy(cur, target, _bases(tp), use_binary) as out:
+            return out.write(frame, names), None
+    cur.execute(sql.SQL("CREATE TEMP TABLE _wb_stage (LIKE {}) ON COMMIT DROP").format(target))
+    cur.execute("ALTER TABLE _wb_stage ADD COLUMN _wb_row bigint")
+    frame = frame.with_row_index("_wb_row").with_columns(pl.col("_wb_row").cast(pl.Int64))
+    with TableCopy(cur, sql.Identifier("_wb_stage"), {**_bases(tp), "_wb_row": "int8"},
+                   use_binary) as out:
+        size = out.write(frame, [*names, "_wb_row"])
+    cond = sql.SQL(" AND ").join(sql.SQL("({})").format(sql.SQL(c.expression))
+                                 for c in server)  # type: ignore[arg-type]
+    refused = np.array([r[0] for r in cur.execute(sql.SQL(
+        "SELECT _wb_row FROM _wb_stage WHERE NOT ({})").format(cond))], dtype=np.int64)
+    cols = sql.SQL(", ").join(map(sql.Identifier, names))
+    cur.execute(sql.SQL("INSERT INTO {} ({}) OVERRIDING SYSTEM VALUE SELECT {} FROM _wb_stage "
+                        "WHERE NOT (_wb_row = ANY(%s))").format(target, cols, cols),
+                (refused.tolist(),))
+    cur.execute("DROP TABLE _wb_stage")
+    return size, refused
+
+
+def _server_checks(tp: TablePlan) -> list[CheckPlan]:
+    """The table's checks only the server can evaluate (rows go through a staging table)."""
+    return [c for c in tp.checks if not c.client and c.value_column is None]
 
 
 def _bases(tp: TablePlan) -> dict[str, str]:
     return {c.name: ("array" if c.is_array else c.base) for c in tp.table.columns.values()}
 
 
-def _copy(cur: psycopg.Cursor, target: sql.Composable, frame: pl.DataFrame, names: list[str],
-          bases: dict[str, str], use_binary: bool) -> int:
-    kinds = [bases[c] for c in names]
-    if use_binary and binary.encodable(kinds):
-        arrays = [binary.column_array(b, _scale(b), frame[c], frame.height)
-                  for c, b in zip(names, kinds, strict=True)]
-        payload: list[Any] = binary.encode(names, kinds, arrays)
-        fmt = "binary"
-    else:
-        payload = [to_csv(frame.select(names))]
-        fmt = "csv"
-    stmt = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT {})").format(
-        target, sql.SQL(", ").join(map(sql.Identifier, names)), sql.SQL(fmt))
-    size = 0
-    with cur.copy(stmt) as copy:
-        for part in payload:
-            copy.write(part)
-            size += len(part) if isinstance(part, bytes) else part.nbytes
-    return size
+class TableCopy:
+    """One ``COPY ... FROM STDIN`` kept open while chunks arrive (of one build or several).
+
+    Why: a COPY per chunk and tenant costs a round trip and the server's set-up each (lago:
+    136 tables per tenant); one per table carries every chunk of every build written in the
+    same transaction. Binary chunks share the header and the trailer, each chunk's rows
+    encoded on their own; a chunk with other columns (or format) ends the COPY and opens the
+    next. Leaving the block on an error aborts the COPY (the transaction fails with it).
+    """
+
+    def __init__(self, cur: psycopg.Cursor, target: sql.Composable, bases: dict[str, str],
+                 use_binary: bool) -> None:
+        self.cur, self.target, self.bases, self.use_binary = cur, target, bases, use_binary
+        self.stack = ExitStack()
+        self.copy: Any = None
+        self.shape: tuple[tuple[str, ...], str] | None = None
+        self.started = False  # the binary header is sent (the trailer is due at the end)
+
+    def write(self, frame: pl.DataFrame, names: list[str]) -> int:
+        """COPY ``names`` of ``frame``; returns the bytes sent."""
+        kinds = [self.bases[c] for c in names]
+        fmt = "binary" if self.use_binary and binary.encodable(kinds) else "csv"
+        size = 0
+        if self.shape != (tuple(names), fmt):
+            self.close()
+            stmt = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT {})").format(
+                self.target, sql.SQL(", ").join(map(sql.Identifier, names)), sql.SQL(fmt))
+            self.copy = self.stack.enter_context(self.cur.copy(stmt))
+            self.shape = (tuple(names), fmt)
+        if fmt == "binary":
+            arrays = [binary.column_array(b, _scale(b), frame[c], frame.height)
+                      for c, b in zip(names, kinds, strict=True)]
+            parts = binary.encode_rows(names, kinds, arrays)
+            if not self.started:
+                parts.insert(0, binary.HEADER)
+                self.started = True
+        else:
+            parts = [to_csv(frame.select(names))]
+        for part in parts:
+            self.copy.write(part)
+            size += part.nbytes if isinstance(part, memoryview) else len(part)
+        return size
+
+    def close(self) -> None:
+        """End the open COPY (the server has every row when this returns)."""
+        if self.copy is not None:
+            if self.started:
+                self.copy.write(binary.TRAILER)
+            self.stack.close()
+        self.copy, self.shape, self.started = None, None, False
+
+    def __enter__(self) -> TableCopy:
+        return self
+
+    def __exit__(self, kind: Any, exc: Any, tb: Any) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.stack.__exit__(kind, exc, tb)
 
 
 def _scale(base: str) -> int | None:
@@ -549,31 +610,50 @@ def _scale(base: str) -> int | None:
 def write_build(conn: psycopg.Connection, build: Build, report: Callable[[str, int], None] | None,
                 *, use_binary: bool = True) -> dict[str, list[float]]:
     """Make and COPY every table of ``build`` (inside the caller's transaction)."""
-    stats: dict[str, list[float]] = {}
-    build.make_keys()
+    return write_builds(conn, [build], report, use_binary=use_binary)[0]
+
+
+def write_builds(conn: psycopg.Connection, builds: list[Build],
+                 report: Callable[[str, int], None] | None, *, use_binary: bool = True
+                 ) -> list[dict[str, list[float]]]:
+    """Make and COPY every table of ``builds`` (of one kind: tenants, or the global rows)
+    inside the caller's transaction: one COPY per table for all of them. Each build's rows
+    are its own (its random streams and state): only the number of statements changes."""
+    stats: list[dict[str, list[float]]] = [{} for _ in builds]
+    for build in builds:
+        if not build.rows:
+            build.make_keys()
+    plan = builds[0].plan
     with conn.cursor() as cur:
-        for name in build.tables():
-            tp = build.plan.tables[name]
-            started = time.perf_counter()
-            entry = stats.setdefault(name, [0, 0, 0.0])
-            offset = 0
-            for frame, _ in build.chunks(name):
-                if frame.height == 0:
-                    continue
-                nbytes, refused = copy_frame(cur, tp, frame, use_binary=use_binary)
-                rows = frame.height
-                if refused is not None and len(refused):
-                    build.costs[f"{name}: server-side checks (rows dropped)"] += len(refused)
-                    rows -= len(refused)
-                    _mark_refused(build, name, frame, refused)
-                offset += rows
-                entry[0] += rows
-                entry[1] += nbytes
-                if report:
-                    report(name, rows)
-            entry[2] += time.perf_counter() - started
-        for f, tp, gone in build.dangling():
-            _fix_dangling(cur, f, tp, gone, build.costs)
+        for name in builds[0].tables():
+            tp = plan.tables[name]
+            server = bool(_server_checks(tp))
+            with TableCopy(cur, qualified(name), _bases(tp), use_binary) as out:
+                for build, entry in ((b, s.setdefault(name, [0, 0, 0.0]))
+                                     for b, s in zip(builds, stats, strict=True)):
+                    started = time.perf_counter()
+                    for frame, _ in build.chunks(name):
+                        if frame.height == 0:
+                            continue
+                        rows = frame.height
+                        if server:
+                            nbytes, refused = copy_frame(cur, tp, frame, use_binary=use_binary)
+                            if refused is not None and len(refused):
+                                build.costs[f"{name}: server-side checks (rows dropped)"] += \
+                                    len(refused)
+                                rows -= len(refused)
+                                _mark_refused(build, name, frame, refused)
+                        else:
+                            nbytes = out.write(frame, [c for c in tp.copy_columns
+                                                       if c in frame.columns])
+                        entry[0] += rows
+                        entry[1] += nbytes
+                        if report:
+                            report(name, rows)
+                    entry[2] += time.perf_counter() - started
+        for build in builds:
+            for f, tp, gone in build.dangling():
+                _fix_dangling(cur, f, tp, gone, build.costs)
     return stats
 
 
@@ -646,4 +726,4 @@ def sequence_of(default: str | None) -> str | None:
 
 
 __all__ = ["Build", "copy_frame", "plan_digest", "qualified", "read_outside", "sequence_of",
-           "write_build", "Spec"]
+           "write_build", "write_builds", "Spec", "TableCopy"]
