@@ -83,21 +83,30 @@ def _uuid_series(series: pl.Series) -> pa.Array:
     """uuid strings (a polars series) as 16-byte binary. The canonical 36-character form, no
     NULL (what the catalog engine makes and reads back) is decoded from the Arrow string
     buffer in one ``unhexlify``, as :func:`uuid_bytes` does (profiled: 0.84 s of a 17 s lago
-    seed went to polars' replace + hex decode per value); anything else through polars. The
-    checks read the Arrow offsets with numpy: a polars call each (length, all, null count)
-    cost ~75 us, 4 per uuid column and chunk (lago: ~1,800 columns per ci seed)."""
+    seed went to polars' replace + hex decode per value), NULLs included (optional foreign
+    keys); anything else through polars. The checks read the Arrow offsets with numpy: a
+    polars call each (length, all, null count) cost ~75 us, 4 per uuid column and chunk
+    (lago: ~1,800 columns per ci seed)."""
     n = len(series)
     arr = series.to_arrow() if series.dtype == pl.String else None
-    if arr is not None and n and arr.null_count == 0:
+    if arr is not None and n > arr.null_count:
         if arr.type != pa.large_string():
             arr = arr.cast(pa.large_string())
+        valid = arr.is_valid().to_numpy(zero_copy_only=False)
         offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset:arr.offset + n + 1]
-        if offsets[-1] - offsets[0] == 36 * n and (np.diff(offsets) == 36).all():
-            grid = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[
-                offsets[0]:offsets[-1]].reshape(n, 36)
+        starts = offsets[:-1][valid]
+        if (offsets[1:][valid] - starts == 36).all():
+            data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)
+            grid = data[starts[:, None] + np.arange(36)]  # rows, NULLs left out
             if (grid[:, _DASHES] == ord("-")).all():
                 raw = binascii.unhexlify(np.ascontiguousarray(grid[:, _HEX_COLUMNS]).tobytes())
-                return pa.Array.from_buffers(pa.binary(16), n, [None, pa.py_buffer(raw)])
+                if arr.null_count == 0:
+                    return pa.Array.from_buffers(pa.binary(16), n, [None, pa.py_buffer(raw)])
+                out = np.zeros((n, 16), dtype=np.uint8)
+                out[valid] = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 16)
+                bitmap = pa.py_buffer(np.packbits(valid, bitorder="little").tobytes())
+                return pa.Array.from_buffers(pa.binary(16), n, [bitmap, pa.py_buffer(out)],
+                                             null_count=arr.null_count)
     text = series.cast(pl.String)
     hexed = text.str.replace_all("-", "", literal=True).str.decode("hex")
     return hexed.to_arrow().cast(pa.binary(16))

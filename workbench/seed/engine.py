@@ -85,6 +85,8 @@ class Build:
     costs: Counter = field(default_factory=Counter)
     unique_done: set[tuple[str, str]] = field(default_factory=set)
     seen: dict[tuple[str, str], pl.DataFrame] = field(default_factory=dict)  # keys written
+    unique_on: dict[tuple[str, str], pl.DataFrame] = field(default_factory=dict)  # key frame
+    # each unique key was last made unique on (unchanged since: no repeats to look for)
 
     def rng(self, table: str, purpose: str) -> np.random.Generator:
         """The stream of one purpose of one table in this build."""
@@ -301,6 +303,7 @@ class Build:
             if within is not None and u.predicate and alone:
                 keep &= ~within.fill_null(False).to_numpy()
             self._drop(rows, keep, u)
+            self.unique_on[(tp.name, u.key.name)] = rows.keys
         self._drop_repeats(tp, types)
 
     def _drop(self, rows: TableRows, keep: np.ndarray, u: UniquePlan) -> None:
@@ -316,9 +319,13 @@ class Build:
         'ending'``) may repeat again: such rows are dropped and counted."""
         rows = self.rows[tp.name]
         for u in tp.uniques:
-            if (tp.name, u.key.name) in self.unique_done and not _never_repeats(u):
-                self._drop(rows, ~repeats(rows.keys, u.key.columns, u.predicate, types,
-                                          rows.alive), u)
+            done = (tp.name, u.key.name)
+            if done not in self.unique_done or _never_repeats(u) or \
+                    self.unique_on.get(done) is rows.keys:  # no column drawn again since
+                continue
+            self._drop(rows, ~repeats(rows.keys, u.key.columns, u.predicate, types,
+                                      rows.alive), u)
+            self.unique_on[done] = rows.keys
 
     def _leave_predicate(self, tp: TablePlan, columns: tuple[str, ...], predicate: str,
                          types: dict[str, str], alone: bool = False) -> pl.Series | None:
@@ -370,7 +377,8 @@ class Build:
             if n == 0:
                 return
             stop = min(n, start + CHUNK_ROWS)
-            frame = self._rest(tp, rows.keys[start:stop], self.rng(name, f"rows:{k}"), start)
+            keys = rows.keys if (start, stop) == (0, n) else rows.keys[start:stop]
+            frame = self._rest(tp, keys, self.rng(name, f"rows:{k}"), start)
             keep = rows.alive[start:stop].copy()
             frame, keep = self._parents_alive(tp, frame, keep, nullable)
             first: Counter = Counter()
@@ -394,7 +402,7 @@ class Build:
             keep &= ok
             keep = self._unique_across_chunks(tp, watched, frame, keep, types)
             rows.alive[start:stop] &= keep
-            yield frame.filter(pl.Series(keep)), {}
+            yield (frame if keep.all() else frame.filter(pl.Series(keep))), {}
 
     def _watched(self, tp: TablePlan, nullable: set[str]) -> list[UniquePlan]:
         """Partial keys whose predicate reads a foreign key pass 2 may set NULL (its parent
