@@ -162,8 +162,7 @@ def test_same_rows_whatever_the_batching_and_each_tenant_recorded(
         saas: str, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     """Small tenants share a transaction and one COPY per table (catalog_runner.BATCH_ROWS);
     one tenant per transaction (and CSV instead of binary COPY) gives the same rows, and
-    either way every tenant is recorded
-    on its own (what --resume reads)."""
+    either way every tenant is recorded on its own (what --resume reads)."""
     from workbench.seed import catalog_runner
 
     with db.connection(settings, saas, autocommit=True) as conn:

@@ -23,6 +23,7 @@ import hashlib
 import re
 import time
 import uuid
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -85,8 +86,8 @@ class Build:
     costs: Counter = field(default_factory=Counter)
     unique_done: set[tuple[str, str]] = field(default_factory=set)
     seen: dict[tuple[str, str], pl.DataFrame] = field(default_factory=dict)  # keys written
-    unique_on: dict[tuple[str, str], pl.DataFrame] = field(default_factory=dict)  # key frame
-    # each unique key was last made unique on (unchanged since: no repeats to look for)
+    unique_on: dict[tuple[str, str], weakref.ref] = field(default_factory=dict)  # the key
+    # frame each unique key was last made unique on (unchanged since: no repeats to look for)
 
     def rng(self, table: str, purpose: str) -> np.random.Generator:
         """The stream of one purpose of one table in this build."""
@@ -303,7 +304,7 @@ class Build:
             if within is not None and u.predicate and alone:
                 keep &= ~within.fill_null(False).to_numpy()
             self._drop(rows, keep, u)
-            self.unique_on[(tp.name, u.key.name)] = rows.keys
+            self.unique_on[(tp.name, u.key.name)] = weakref.ref(rows.keys)
         self._drop_repeats(tp, types)
 
     def _drop(self, rows: TableRows, keep: np.ndarray, u: UniquePlan) -> None:
@@ -320,12 +321,13 @@ class Build:
         rows = self.rows[tp.name]
         for u in tp.uniques:
             done = (tp.name, u.key.name)
+            made_on = self.unique_on.get(done)
             if done not in self.unique_done or _never_repeats(u) or \
-                    self.unique_on.get(done) is rows.keys:  # no column drawn again since
+                    (made_on is not None and made_on() is rows.keys):  # not drawn again since
                 continue
             self._drop(rows, ~repeats(rows.keys, u.key.columns, u.predicate, types,
                                       rows.alive), u)
-            self.unique_on[done] = rows.keys
+            self.unique_on[done] = weakref.ref(rows.keys)
 
     def _leave_predicate(self, tp: TablePlan, columns: tuple[str, ...], predicate: str,
                          types: dict[str, str], alone: bool = False) -> pl.Series | None:
