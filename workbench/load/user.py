@@ -55,6 +55,7 @@ from workbench.load import REQUEST_TIMEOUT
 from workbench.load.histogram import POOL_WAIT, HistogramSet
 from workbench.load.outages import OutageLog, backoff_seconds, connection_lost
 from workbench.load.plan import LoadPlan
+from workbench.load.snapshot import read_snapshot
 from workbench.load.tenants import LOAD_ROLE, Tenant, TenantDirectory, params_for
 from workbench.load.transactions import TRANSACTIONS, TxContext, WriteFacts
 from workbench.load.workload import ReadQuery, Workload, load_workload
@@ -123,6 +124,7 @@ class LoadOptions:
     request_timeout: float = REQUEST_TIMEOUT
     queryset: str = ""  # a load plan (workbench.load.plan) instead of a workload profile
     target: str = ""  # the database to load instead of the variant's
+    tenants_file: str = ""  # the run's tenant directory, read once by the runner
 
     @classmethod
     def from_environment(cls, environment: Environment) -> LoadOptions:
@@ -138,6 +140,7 @@ class LoadOptions:
             pg_port=str(opts.pg_port or ""), hot_seed=opts.hot_seed or "",
             request_timeout=float(opts.request_timeout),
             queryset=opts.queryset or "", target=opts.target or "",
+            tenants_file=opts.tenants_file or "",
         )
 
 
@@ -165,6 +168,8 @@ def _add_arguments(parser: Any) -> None:
     parser.add_argument("--hot-seed", default="", help="picks the rows writers contend on")
     parser.add_argument("--request-timeout", type=float, default=REQUEST_TIMEOUT,
                         help="seconds a request may wait for an answer before it fails")
+    parser.add_argument("--tenants-file", default="",
+                        help="tenant directory the runner read (else each process reads it)")
     parser.add_argument("--queryset", default=env("WORKBENCH_LOAD_QUERYSET", ""),
                         help="load plan JSON (workbench.load.plan) instead of --workload")
     parser.add_argument("--target", default=env("WORKBENCH_LOAD_TARGET", ""),
@@ -210,6 +215,8 @@ class ProcessState:
         with self._lock:
             if self._tenants is None and self.plan is not None:
                 self._tenants = self.plan.directory()
+            if self._tenants is None and self.options.tenants_file:
+                self._tenants, self._facts = read_snapshot(Path(self.options.tenants_file))
             if self._tenants is None:
                 with psycopg.connect(self.direct_conninfo, autocommit=True) as conn:
                     self._tenants = TenantDirectory.load(conn, seed=self.options.hot_seed)
