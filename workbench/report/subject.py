@@ -38,6 +38,8 @@ SEVERITIES = ("critical", "high", "medium", "low", "info")
 PLAN_SEVERITY = {"seq_scan_large": "medium", "spill": "medium", "nested_loop": "medium",
                  "misestimate": "low", "filter_heavy_index": "low"}
 SPEEDUP_WORTH = 1.5  # a measured index counts as a finding when a query gets this much faster
+TABLES_NAMED = 8     # a finding's title names this many of its tables, then counts the rest
+DETAIL_CHARS = 300   # a finding's detail line on the page (the JSON keeps every table)
 
 
 @dataclass
@@ -66,6 +68,7 @@ class Finding:
     title: str
     detail: str = ""
     evidence: str = ""
+    tables: dict[str, str] = field(default_factory=dict)  # per table, when one check found many
 
 
 @dataclass
@@ -122,17 +125,31 @@ def audit_findings(report: Any) -> list[Finding]:
     for r in report.findings("info"):
         detail = r.error or r.detail
         out.append(Finding(r.severity, "audit", f"{r.title} ({r.count})" if r.count else r.title,
-                           " ".join(str(detail).split())[:300], "audit.json"))
+                           " ".join(str(detail).split())[:DETAIL_CHARS], "audit.json"))
     return out
 
 
+def named_tables(tables: list[str], shown: int = TABLES_NAMED) -> str:
+    """``a, b, c`` or ``a, b, ... and 7 more``: how one finding names the tables it covers."""
+    head = ", ".join(tables[:shown])
+    return head if len(tables) <= shown else f"{head} and {len(tables) - shown} more"
+
+
 def isolation_findings(matrix: Any) -> list[Finding]:
-    """One critical finding per table whose rows crossed tenants."""
+    """One critical finding for every table whose rows crossed tenants: how many, which, and
+    per table (``tables``, kept in the JSON) the attempts that leaked."""
     by_table: dict[str, list[str]] = {}
     for cell in matrix.leaks():
         by_table.setdefault(cell.table, []).append(f"{cell.operation} ({cell.context})")
-    return [Finding("critical", "isolation", f"tenant A reached tenant B's rows in {table}",
-                    ", ".join(sorted(ops)), "isolation.json") for table, ops in by_table.items()]
+    if not by_table:
+        return []
+    tables = sorted(by_table)
+    per_table = {t: ", ".join(sorted(by_table[t])) for t in tables}
+    n = len(tables)
+    return [Finding("critical", "isolation", f"tenant A reached tenant B's rows in {n} "
+                    f"table{'s' if n > 1 else ''}: {named_tables(tables)}",
+                    "; ".join(f"{t}: {ops}" for t, ops in per_table.items())[:DETAIL_CHARS],
+                    "isolation.json", per_table)]
 
 
 def plan_findings(frame: pd.DataFrame) -> list[Finding]:
