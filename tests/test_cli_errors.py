@@ -76,6 +76,7 @@ OFFLINE: list[tuple[str, int, str]] = [
     ("report --schema {bad_server} --queries-from {not_a_dsn}", 2, "--queries-from is not"),
     ("report --schema {bad_server}", 2, "Connection refused"),
     ("report --migrations {tmp}/nope", 2, "is not a folder"),
+    ("report --keep", 2, "--keep goes with --schema/--migrations"),
 ]
 
 # Cases that reach the test server: {db_dsn} is a database the workbench did not create.
@@ -105,6 +106,9 @@ ONLINE: list[tuple[str, int, str]] = [
     ("explain --target {owned} --tenancy {tmp}/bad.toml", 2, "bad.toml: tenancy file"),
     ("load --target {owned} --queries-dir {tmp}/nope --duration 2s", 2, "query folder"),
     ("clone --from {db_dsn} --database {owned}", 2, "already exists; pass --replace"),
+    ("db drop postgres --yes", 2, "refusing to drop database 'postgres': the workbench did not"),
+    ("db drop {no_db} --yes", 2, f"database '{NO_DB}' does not exist"),
+    ("db drop {owned}", 2, "pass --yes to drop it"),  # no terminal to ask on: kept
 ]
 
 

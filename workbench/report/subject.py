@@ -57,6 +57,7 @@ class SubjectOptions:
     whatif_repeats: int = 3
     growth: bool = True
     growth_queries: int = 12
+    keep: bool = False  # keep the seeded clone after the run (for explain/load --target)
 
 
 @dataclass
@@ -267,7 +268,33 @@ def run_subject(
     options: SubjectOptions | None = None,
     progress: Progress = lambda _m: None,
 ) -> SubjectRun:
-    """The whole report for the schema at ``source`` (a DSN, only read) or in ``migrations``."""
+    """The whole report for the schema at ``source`` (a DSN, only read) or in ``migrations``.
+
+    The seeded clone is dropped at the end (also when a phase or the run fails) unless
+    ``options.keep``: it is the workbench's own, and a kept one holds a seeded copy of the
+    schema on the server until ``workbench db drop`` removes it.
+    """
+    opts = options or SubjectOptions()
+    subject = source and db.describe_target(source) or str(migrations)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    run_dir = settings.results_dir / f"{stamp}-schema"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    run = SubjectRun(run_dir, "", subject)
+    started = time.perf_counter()
+    _clone_and_seed(settings, run, source=source, migrations=migrations, options=opts,
+                    progress=progress)
+    run.facts["clone"]["kept"] = opts.keep
+    try:
+        _phases(settings, run, opts, progress, started)
+    finally:
+        if not opts.keep:
+            db.drop_database(settings, run.database)
+    return run
+
+
+def _phases(settings: Settings, run: SubjectRun, opts: SubjectOptions, progress: Progress,
+            started: float) -> None:
+    """Every phase after the seed, on the clone ``run.database``, then the page."""
     from workbench import tenancy
     from workbench.audit.context import AuditOptions
     from workbench.audit.isolation import run_isolation
@@ -278,16 +305,7 @@ def run_subject(
     from workbench.load.queryset_load import grant_load_role, run_plan
     from workbench.querysets import draw, plans, sources
 
-    opts = options or SubjectOptions()
-    subject = source and db.describe_target(source) or str(migrations)
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    run_dir = settings.results_dir / f"{stamp}-schema"
-    run_dir.mkdir(parents=True, exist_ok=True)
-    run = SubjectRun(run_dir, "", subject)
-    started = time.perf_counter()
-    _clone_and_seed(settings, run, source=source, migrations=migrations, options=opts,
-                    progress=progress)
-    name = run.database
+    name, run_dir = run.database, run.run_dir
     state: dict[str, Any] = {}
 
     with db.connection(settings, name, autocommit=True, prepare_threshold=None) as conn:
@@ -387,7 +405,6 @@ def run_subject(
     progress("page")
     run.timings["total"] = round(time.perf_counter() - started, 2)
     _write(run, state, settings)
-    return run
 
 
 def _write(run: SubjectRun, state: dict[str, Any], settings: Settings) -> None:
