@@ -64,6 +64,8 @@ OFFLINE: list[tuple[str, int, str]] = [
     ("load --workload browse --pool-size -1", 2, "--pool-size must be 0"),
     ("load --target qa_x --workload browse", 2, "--workload: only for --workload runs"),
     ("load --workload browse --queries-dir {tmp}", 2, "go with --target DB"),
+    ("load --workload browse --write-share 0.3", 2, "--write-share go with --target DB"),
+    ("load --target qa_x --write-share 1", 2, "--write-share must be at least 0 and below 1"),
     ("report --fail-on huge", 2, "--fail-on 'huge'"),
     ("report --gate-variant sideways", 2, "--gate-variant 'sideways'"),
     ("report -p nonsense", 2, "must look like NAME=VALUE"),

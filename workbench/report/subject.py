@@ -371,7 +371,7 @@ def _phases(settings: Settings, run: SubjectRun, opts: SubjectOptions, progress:
 
         def load_plan() -> Any:
             grant_load_role(conn, _inferred(m))
-            return build_plan(conn, _inferred(m), state["qs"])
+            return build_plan(conn, _inferred(m), state["qs"], profile=opts.profile)
 
         plan = _phase(run, "load plan", progress, load_plan) if "qs" in state else None
 
