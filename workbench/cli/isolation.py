@@ -68,8 +68,8 @@ def isolation(
 ) -> None:
     """As tenant A, try to read and change tenant B's rows (rolled back).
 
-    Every tenant table, and the tenant table itself (tenant B's own row there), with the
-    control that tenant A's context shows A its own row.
+    Every tenant table and the tenant table itself (B's own row there),
+    each with the control that tenant A's context shows A its own row.
     """
     settings = settings_from(dsn)
     if app_role is not None:  # the library takes a missing role as "none"; a user means one
