@@ -192,19 +192,25 @@ def infer_writes(conn: psycopg.Connection, model: TenantModel, tenant_ids: list[
     """Insert and update statements for every tenant table the catalog lets us write, with
     value sets for each of ``tenant_ids`` (see the module docstring)."""
     from workbench.seed import load_profile
-    from workbench.seed.catalog_runner import build_plan
+    from workbench.seed.catalog_model import SchemaCatalog
     from workbench.seed.generators import MAKERS
+    from workbench.seed.overrides import parse_overrides
+    from workbench.seed.plan import make_plan
     from workbench.seed.values import Calendar
 
     prof = load_profile(profile)
-    plan = build_plan(conn, prof, schemas=tuple(model.schemas) or ("public",), model=model)
+    # the seed's plan as for an empty database: a seeded table is "reference" to the seeder
+    # (kept as it is), and gets no generators, while here every table is written anew
+    catalog = SchemaCatalog.read(conn, tuple(model.schemas) or ("public",))
+    plan = make_plan(catalog, model, parse_overrides(prof.name, prof.catalog, prof.scale),
+                     conn=conn, tenants=prof.tenants)
     cal = Calendar.of(prof)
     out = WriteSet()
     errors: dict[str, str] = {}
     queries: dict[str, Query] = {}
     for name in model.tenant_tables():
         tp = plan.tables.get(name)
-        if tp is None or tp.scope == "reference":
+        if tp is None:
             continue
         shape = _shape(tp, model.tenant_column(name), set(MAKERS))
         if isinstance(shape, str):
