@@ -100,15 +100,21 @@ def require_owned(settings: Settings, name: str, *, action: str) -> None:
 
     ``action`` completes "refusing to ...": what the command would do to the database.
     """
+    _require(settings, name, "make it with `workbench clone --database NAME`, or pass an "
+             "existing one", f"refusing to {action} {name!r}: the workbench did not create it "
+             "(copy it first with `workbench clone`)")
+
+
+def _require(settings: Settings, name: str, if_missing: str, refusal: str) -> None:
+    """Raise :class:`NotFound` (``if_missing`` says what to do) unless ``name`` exists, and
+    :class:`UnsafeOperation` with ``refusal`` unless it carries the ownership mark."""
     with connection(settings, autocommit=True) as conn:
         exists, owned = _state(conn, name)
     if not exists:
         server = describe_target(settings.conninfo(None))
-        raise NotFound(f"database {name!r} does not exist on {server}: make it with "
-                       "`workbench clone --database NAME`, or pass an existing one")
+        raise NotFound(f"database {name!r} does not exist on {server}: {if_missing}")
     if not owned:
-        raise UnsafeOperation(f"refusing to {action} {name!r}: the workbench did not create it "
-                              "(copy it first with `workbench clone`)")
+        raise UnsafeOperation(refusal)
 
 
 def require_destroyable(settings: Settings, name: str, *, allow_destroy: bool, action: str) -> None:
@@ -156,6 +162,24 @@ def drop_database(settings: Settings, name: str, *, allow_destroy: bool = False)
             raise _refuse(name, "drop")
         conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
     return True
+
+
+def require_droppable(settings: Settings, name: str) -> None:
+    """Refuse, by name, to drop a database that is missing or that the workbench did not make.
+
+    What the workbench made (variants, clones, a report's seeded clone) carries the ownership
+    comment; anything else is refused whatever the caller passes (no override), since removing
+    a database someone else made is theirs to do.
+    """
+    _require(settings, name, "nothing to drop (check the name)",
+             f"refusing to drop database {name!r}: the workbench did not create it (no "
+             f"{OWNER_MARK!r} comment); drop it yourself with dropdb if you mean it")
+
+
+def drop_owned(settings: Settings, name: str) -> None:
+    """Drop ``name`` only if the workbench created it (``workbench db drop``)."""
+    require_droppable(settings, name)
+    drop_database(settings, name)
 
 
 def server_version(conn: psycopg.Connection) -> int:

@@ -39,10 +39,12 @@ CLONE = "archival_clone"  # in _workbench: outside the fingerprint, WAL-logged l
 
 
 def pruning_frame(conn: psycopg.Connection,
-                  tables: Sequence[str] = PARTITIONED_TABLES) -> pd.DataFrame:
-    """One row per table: partitions, pruned and scanned for a one-month query (EXPLAIN)."""
+                  tables: Sequence[str] | None = None) -> pd.DataFrame:
+    """One row per table: partitions, pruned and scanned for a query by the partition key
+    (EXPLAIN); by default every partitioned table the catalog holds."""
     rows = []
-    for table in tables:
+    for table in tables if tables is not None else [
+            k.label for k in explain.partitioned_tables(conn)]:
         p = explain.partition_pruning(conn, table)
         rows.append({k: v for k, v in p.items() if k != "plan"} | {"scanned": len(p["scanned"])})
     return pd.DataFrame(rows)

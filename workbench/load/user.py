@@ -229,8 +229,10 @@ class ProcessState:
             return self.plan.read_queries()
         return {n: ReadQuery.load(n) for n in names if n not in TRANSACTIONS}
 
-    def params(self, query: ReadQuery, tenant: Tenant, rng: random.Random) -> dict[str, object]:
-        """Values for ``query``'s parameters, the tenant's own."""
+    def params(self, query: ReadQuery, tenant: Tenant, rng: random.Random
+               ) -> dict[str, object] | None:
+        """Values for ``query``'s parameters, the tenant's own (None: a write the tenant has
+        nothing to write from)."""
         if self.plan is not None:
             return self.plan.values(tenant, query, rng)
         return params_for(query.params, tenant, rng)
@@ -472,14 +474,23 @@ class PostgresUser(User):
         With prepared statements off (the application's ``prepare: false``) the context and
         the query go as one simple-protocol message, which PostgreSQL runs as one implicit
         transaction, so ``set_config(..., true)`` ends with it. With them on, the four
-        statements (BEGIN, context, query, COMMIT) are pipelined.
+        statements (BEGIN, context, query, COMMIT) are pipelined. A ``rolled_back`` query (a
+        load plan's write) runs in a transaction that is rolled back: the server does the
+        write's work and the data stays as it was; its length is the rows it wrote.
         """
         assert self.tenant is not None
         params = self.state.params(query, self.tenant, self.rng)
+        if params is None:  # a write this tenant has no row to write from: no request
+            return
         name, context = self._context(query.name)
         options = self.state.options
 
         def body(conn: psycopg.Connection) -> int:
+            if query.rolled_back:
+                with conn.transaction(force_rollback=True):
+                    if options.tenant_context:
+                        conn.execute(query.context_sql, context)  # type: ignore[arg-type]
+                    return max(conn.execute(query.sql, params).rowcount, 0)  # type: ignore[arg-type]
             if not options.tenant_context:
                 return len(conn.execute(query.sql, params).fetchall())  # type: ignore[arg-type]
             if not options.prepare:
