@@ -24,9 +24,9 @@ from psycopg import sql
 
 from workbench.errors import BadParameter
 from workbench.seed import constraints as cons
+from workbench.seed import idformat
 from workbench.seed.catalog_model import Col, ForeignKey, SchemaCatalog, Table, UniqueKey
 from workbench.seed.generators import (
-    ALPHABETS,
     DEFAULT_RANGES,
     INT_BOUNDS,
     NUMERIC_TYPES,
@@ -226,40 +226,6 @@ def _column_hints(table: Table) -> dict[str, cons.Hint]:
     return merged
 
 
-def _id_shape(samples: list[str]) -> dict[str, Any] | None:
-    """(prefix, alphabet, length) of text ids, from values a default produced or rows hold."""
-    samples = [s for s in samples if s]
-    if not samples:
-        return None
-    prefix = samples[0]
-    for s in samples[1:]:
-        while not s.startswith(prefix):
-            prefix = prefix[:-1]
-    cut = max((prefix.rfind(ch) for ch in "_-:"), default=-1)
-    prefix = prefix[:cut + 1] if cut >= 0 else ""
-    rest = [s[len(prefix):] for s in samples]
-    chars = set("".join(rest))
-    name = next((n for n in ("hex", "digits", "lower", "upper") if chars <= set(ALPHABETS[n])),
-                "alnum")
-    length = max(len(r) for r in rest) or 12
-    return {"prefix": prefix, "alphabet": name, "length": length}
-
-
-def _sample_default(conn: psycopg.Connection | None, default: str) -> list[str]:
-    """Evaluate a default a few times in a read-only transaction (nothing is kept)."""
-    if conn is None or "nextval(" in default:
-        return []
-    try:
-        with conn.transaction(force_rollback=True):
-            conn.execute("SET TRANSACTION READ ONLY")
-            conn.execute("SELECT setseed(0.5)")  # random() repeats: the same plan next time
-            rows = conn.execute(sql.SQL("SELECT ({})::text FROM generate_series(1, 20)").format(
-                sql.SQL(default))).fetchall()  # type: ignore[arg-type]
-        return [r[0] for r in rows if r[0] is not None]
-    except psycopg.Error:
-        return []
-
-
 def _bounds(col: Col, hint: cons.Hint | None, meaning: str | None, integer: bool
             ) -> tuple[float, float]:
     limit = INT_BOUNDS.get(col.base)
@@ -381,24 +347,14 @@ def _text_spec(table: Table, col: Col, hint: cons.Hint | None, meaning: str | No
     if hint and hint.min_len:
         params["min_len"] = hint.min_len
     reason = f"text by meaning '{meaning}'" if meaning else "text"
-    default = col.default or ""
-    if UUID_DEFAULT.search(default):
-        params = {**params, "meaning": None, "alphabet": "hex"}
-        return Spec("idshape", "text id like its uuid default",
-                    {"prefix": "", "alphabet": "hex", "length": 32,
-                     **{k: v for k, v in params.items() if k in ("max_len", "min_len")}},
-                    null_share, col.base)
-    if default and "(" in default and not NATURAL_TIME.search(default):
-        shape = _id_shape(_sample_default(conn, default))
-        if shape:
-            return Spec("idshape", f"text id shaped like its default {default[:40]!r}",
-                        {**shape, **{k: v for k, v in params.items()
-                                     if k in ("max_len", "min_len")}}, null_share, col.base)
-    if not default and (words(col.name)[-1:] == ["id"]) and not (hint and hint.regex):
+    fit = {k: v for k, v in params.items() if k in ("max_len", "min_len")}
+    shape, why = _id_format(table, col, conn)
+    if shape:
+        return Spec("idshape", why, {**shape, **fit}, null_share, col.base)
+    if not col.default and (words(col.name)[-1:] == ["id"]) and not (hint and hint.regex):
         # a text key the application makes (cuid, nanoid): random, fixed length
         return Spec("idshape", "text id without a default: random, like a cuid",
-                    {"prefix": "", "alphabet": "lower", "length": 25,
-                     **{k: v for k, v in params.items() if k in ("max_len", "min_len")}},
+                    {"prefix": "", "alphabet": "lower", "length": 25, **fit},
                     null_share, col.base)
     if hint and hint.regex:
         pattern, icase = hint.regex[0]
@@ -409,6 +365,28 @@ def _text_spec(table: Table, col: Col, hint: cons.Hint | None, meaning: str | No
         return Spec("text", f"no value found matching {pattern!r}: rows are checked and "
                     "dropped", params, null_share, col.base)
     return Spec("text", reason, params, null_share, col.base)
+
+
+def _id_format(table: Table, col: Col, conn: psycopg.Connection | None
+               ) -> tuple[dict[str, Any] | None, str]:
+    """The shape of a text id column and why: its default read, else evaluated, else the
+    source's rows as ``workbench clone`` recorded them (:mod:`workbench.seed.idformat`)."""
+    default = col.default or ""
+    if default and not NATURAL_TIME.search(default):
+        shape = idformat.shape_of_default(default)
+        if shape:
+            return shape, f"text id like its default {default[:40]!r}"
+        if "(" in default:
+            shape = idformat.shape_of_samples(idformat.sample_default(conn, default))
+            if shape:
+                return shape, f"text id shaped like its default's values {default[:40]!r}"
+        if UUID_DEFAULT.search(default):
+            return ({"prefix": "", "alphabet": "uuid", "length": 36},
+                    "text id like its uuid default")
+    shape = idformat.recorded_shape(conn, table.name, col.name)
+    if shape:
+        return shape, "text id shaped like the source's rows (recorded by workbench clone)"
+    return None, ""
 
 
 def _matching_pool(table: Table, col: Col, meaning: str | None, pattern: str, icase: bool,
