@@ -1,0 +1,10 @@
+-- Tables whose rows may have changed since the seed finished (%(finished)s): committed inserts,
+-- updates or deletes since their last ANALYZE (the seeder ends with one), an ANALYZE after the
+-- seed (it resets that count), or no ANALYZE recorded at all (statistics reset: unknown).
+SELECT schemaname || '.' || relname
+FROM pg_stat_user_tables
+WHERE schemaname <> '_workbench'
+  AND (n_mod_since_analyze > 0
+       OR greatest(last_analyze, last_autoanalyze) IS NULL
+       OR greatest(last_analyze, last_autoanalyze) > %(finished)s)
+ORDER BY 1
