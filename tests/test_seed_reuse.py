@@ -100,3 +100,35 @@ def test_growth_at_full_volume_copies_the_untouched_baseline(settings: Settings)
         assert rows[0.5] > rows[0.25] > 0
     finally:
         db.drop_database(own, baseline)
+
+
+def test_a_snapshot_of_a_fresh_seed_serves_after_the_source_was_analyzed(
+        settings: Settings) -> None:
+    """ANALYZE hides earlier changes from the statistics: the snapshot taken before it serves."""
+    from workbench.seed.reuse import snapshot_seed
+
+    source, snap, target = (f"{settings.prefix}_snap_{x}" for x in ("src", "copy", "dst"))
+    profile = load_profile("ci", 0.5)
+    try:
+        build_database(settings, source, scale=None)
+        seed_database(settings, source, "ci", scale=0.5, mode="replace")
+        assert snapshot_seed(settings, source, snap, profile)
+        assert modified_since_seed(settings, snap, profile) == []
+        with db.connection(settings, source, autocommit=True) as conn:
+            conn.execute("ANALYZE")
+        assert modified_since_seed(settings, source, profile)  # unknown now: every table
+        build_database(settings, target, scale=None)
+        assert copy_seeded(settings, target, [source, snap], profile) == snap
+        assert _checksums(settings, target) == _checksums(settings, source)
+
+        with db.connection(settings, snap, autocommit=True) as conn:
+            table = conn.execute("SELECT schemaname || '.' || relname FROM pg_stat_user_tables "
+                                 "WHERE schemaname = 'public' ORDER BY 1 LIMIT 1"
+                                 ).fetchone()[0]  # type: ignore[index]
+            conn.execute(f"DELETE FROM {table}")
+        assert _wait_for_statistics(settings, snap, profile) == [table]
+        build_database(settings, target, scale=None)
+        assert copy_seeded(settings, target, [snap], profile) is None
+    finally:
+        for name in (source, snap, target):
+            db.drop_database(settings, name)

@@ -8,6 +8,7 @@ never the password.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -166,10 +167,12 @@ def copy_database(settings: Settings, source: str, name: str) -> bool:
             raise _refuse(name, "replace")
         if not _state(conn, source)[1]:
             raise _refuse(source, "copy")
-        busy = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s",
-                            (source,)).fetchone()
-        if busy and busy[0]:
-            return False
+        deadline = time.monotonic() + 5  # sessions that just closed take a moment to end
+        while conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s",
+                           (source,)).fetchone()[0]:  # type: ignore[index]
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.1)
         ident = sql.Identifier(name)
         if exists:
             conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(ident))

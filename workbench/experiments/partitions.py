@@ -29,8 +29,8 @@ from workbench.queries import Query, draw_parameters, select_queries
 from workbench.risks.subject import named
 from workbench.schema.units import apply_unit, get_unit
 from workbench.seed import load_profile, seed_database
-from workbench.seed.reuse import copy_seeded
-from workbench.settings import VARIANTS, Settings
+from workbench.seed.reuse import copy_seeded, seeded_candidates
+from workbench.settings import Settings
 
 PARTITION_UNIT = "0300_partition_append_only_by_month"
 GROWTH_RISKS = ("RISK-SCALE-001", "RISK-SCALE-002", "RISK-SCALE-003")
@@ -214,7 +214,7 @@ def growth(
             build_database(settings, name, scale=None if profile else scale)
             copied = None
             if profile:
-                copied = copy_seeded(settings, name, map(settings.database_for, VARIANTS),
+                copied = copy_seeded(settings, name, seeded_candidates(settings),
                                      load_profile(profile, scale))
                 if copied is None:
                     if not db.database_exists(settings, name):  # a copy lost its source
