@@ -95,8 +95,10 @@ def build_plan(conn: psycopg.Connection, prof: Profile, *, schemas: tuple[str, .
     if model is None:
         model = infer(conn, schemas=schemas)
     over = parse_overrides(prof.name, prof.catalog, prof.scale)
-    return make_plan(catalog, model, over, reference=reference_tables(conn, catalog), conn=conn,
+    plan = make_plan(catalog, model, over, reference=reference_tables(conn, catalog), conn=conn,
                      tenants=prof.tenants)
+    plan.profile = prof
+    return plan
 
 
 def explain_plan(settings: Settings, database: str, prof: Profile, *,
