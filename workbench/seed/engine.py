@@ -33,7 +33,7 @@ import polars as pl
 import psycopg
 from psycopg import sql
 
-from workbench.seed import binary
+from workbench.seed import binary, handover
 from workbench.seed import constraints as cons
 from workbench.seed.generators import Context, Spec, values
 from workbench.seed.plan import FkPlan, Plan, TablePlan, UniquePlan
@@ -82,6 +82,7 @@ class Build:
     costs: Counter = field(default_factory=Counter)
     unique_done: set[tuple[str, str]] = field(default_factory=set)
     seen: dict[tuple[str, str], pl.DataFrame] = field(default_factory=dict)  # keys written
+    hand: Any = None  # the profile's own generators' state (workbench/seed/handover.py)
 
     def rng(self, table: str, purpose: str) -> np.random.Generator:
         """The stream of one purpose of one table in this build."""
@@ -130,6 +131,9 @@ class Build:
         order = self.tables()
         deferred: list[tuple[TablePlan, FkPlan]] = []
         for name in order:
+            if name in self.plan.handed:  # a profile's generator makes it
+                handover.make_keys(self, name)
+                continue
             tp = self.plan.tables[name]
             rng = self.rng(name, "keys")
             n, parent_of = self.count(tp, rng)
@@ -461,6 +465,8 @@ class Build:
         """Late and self keys whose parent rows were dropped after they were picked."""
         out = []
         for name in self.tables():
+            if name in self.plan.handed:
+                continue
             tp = self.plan.tables[name]
             for f in tp.fks:
                 if not (f.late or f.role == "self") or f.fk.ref_table not in self.rows:
@@ -553,6 +559,9 @@ def write_build(conn: psycopg.Connection, build: Build, report: Callable[[str, i
     build.make_keys()
     with conn.cursor() as cur:
         for name in build.tables():
+            if name in build.plan.handed:
+                handover.write(cur, build, name, stats, report, use_binary=use_binary)
+                continue
             tp = build.plan.tables[name]
             started = time.perf_counter()
             entry = stats.setdefault(name, [0, 0, 0.0])

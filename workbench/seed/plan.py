@@ -36,6 +36,7 @@ from workbench.seed.generators import (
     regex_pool,
     time_bound_us,
 )
+from workbench.seed.handover import Handover, check_order, groups, resolve
 from workbench.seed.meaning import TEXT_TYPES, meaning_of, pool_for, words
 from workbench.seed.overrides import Overrides, unknown_names
 from workbench.sqlfiles import read_sql
@@ -140,6 +141,10 @@ class Plan:
     schemas: tuple[str, ...]
     unresolved: list[str] = field(default_factory=list)
     tenant_note: str = ""
+    handed: dict[str, Handover] = field(default_factory=dict)  # tables a profile's generator
+    # makes (workbench/seed/handover.py); every other table comes from the catalog
+    generators_note: str = ""  # which tables the profile's generators make, or why none
+    profile: Any = None  # the profile the plan was made for (its generators read it)
 
     def generated(self, *, tenant: bool) -> list[str]:
         """Generated tables of the tenant pass (``tenant=True``) or the global pass."""
@@ -156,6 +161,7 @@ class Plan:
     def explain(self, tenants: int) -> str:
         """What would be generated for each table, and why (``--explain-plan``)."""
         lines = [f"tenant: {self.tenant_note}", f"schemas: {', '.join(self.schemas)}",
+                 *([f"generators: {self.generators_note}"] if self.generators_note else []),
                  f"order: {len(self.order)} generated tables, "
                  f"{sum(1 for t in self.tables.values() if t.scope == 'reference')} reference"]
         kept = sorted(t for t, p in self.tables.items() if p.scope == "reference")
@@ -431,17 +437,20 @@ def _anchor_choice(tp: TablePlan, candidates: list[ForeignKey], over: Overrides,
     return min(candidates, key=rank) if candidates else None
 
 
-def _order(tables: dict[str, TablePlan], tenant_table: str | None
+def _order(tables: dict[str, TablePlan], tenant_table: str | None, listed: list[str] = ()
            ) -> tuple[list[str], set[tuple[str, str]]]:
     """Topological order (parents first) and the edges left late to break cycles.
 
     A direct table comes after the tenant table even without a foreign key to it (its tenant
-    column takes the tenant row's key).
+    column takes the tenant row's key); tables a profile's generators make come in the order
+    the profile lists them (``listed``: a generator may read what an earlier one made).
     """
+    after = {t: set(listed[:i]) for i, t in enumerate(listed)}
     deps = {t: {f.ref_table for f in tp.table.foreign_keys
                 if f.ref_table in tables and f.ref_table != t
                 and tables[f.ref_table].scope != "reference"}
             | ({tenant_table} if tenant_table and tp.scope == "direct" else set())
+            | {p for p in after.get(t, ()) if tables[p].scope != "reference"}
             for t, tp in tables.items() if tp.scope != "reference"}
     order: list[str] = []
     late: set[tuple[str, str]] = set()
@@ -491,12 +500,19 @@ def make_plan(catalog: SchemaCatalog, model: TenantModel, over: Overrides, *,
     for name, table in catalog.tables.items():
         scope, _ = _scope(name, model)
         tables[name] = TablePlan(name, "reference" if name in reference else scope, table)
-    order, late_edges = _order(tables, tenant_table)
+    handed, hand_note = resolve(over.generators, catalog.tables) if over.generators else ({}, "")
+    check_order(list(handed), catalog.tables)
+    order, late_edges = _order(tables, tenant_table, list(handed))
     position = {t: i for i, t in enumerate(order)}
     unresolved: list[str] = []
     for name in order:
+        own: list[str] = []  # a handed table's generator fills what the catalog cannot
         _plan_table(tables[name], tables, model, over, conn, tenants, late_edges, position,
-                    unresolved)
+                    own if name in handed else unresolved)
+        if name in handed:
+            tp = tables[name]
+            tp.rows_reason = f"made by the profile's generator {handed[name][0]}"
+            tp.notes.extend(f"its generator must fill {u}" for u in own)
     for tp in tables.values():
         if tp.scope == "reference":
             tp.rows_reason = "reference rows already present: kept, foreign keys point at them"
@@ -504,7 +520,8 @@ def make_plan(catalog: SchemaCatalog, model: TenantModel, over: Overrides, *,
             f"{len(model.direct())} direct, {len(model.indirect())} indirect tables"
             if tenant_table else "none found: every table global")
     return Plan(tables, order, tenant_table, tuple(model.tenant_key) if tenant_table else (),
-                catalog.schemas, unresolved, note)
+                catalog.schemas, unresolved, note,
+                groups({t: v for t, v in handed.items() if t in position}, order), hand_note)
 
 
 def _plan_table(tp: TablePlan, tables: dict[str, TablePlan], model: TenantModel, over: Overrides,
