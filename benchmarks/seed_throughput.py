@@ -204,14 +204,15 @@ def main() -> None:
         st = report.tables[table]
         if not st.rows:
             continue
-        secs = copy_secs.get(table, 0.0)
+        secs = copy_secs.get(table.rpartition(".")[2], 0.0)  # the report names schema.table
         print(f"{table:<24}{st.rows:>12,}{st.seconds:>9.2f}{secs:>10.2f}"
               f"{st.rows / max(st.seconds, 1e-9):>13,.0f}{st.rows / max(secs, 1e-9):>15,.0f}"
               f"{secs / max(st.seconds, 1e-9):>13.2f}")
     phases = report.phases
     post = sections["post-data"].by_kind()
-    built = [k for k in phases if k not in ("prepare", "load", "anomalies", "analyze")]
-    seed_work = phases["load"] + sum(phases[k] for k in built)
+    built = [k for k in phases
+             if k not in ("plan", "prepare", "global", "load", "anomalies", "analyze")]
+    seed_work = phases["load"] + phases.get("global", 0.0) + sum(phases[k] for k in built)
     restore_work = data.wall + sections["post-data"].wall
     print(f"\nseeding: wall {report.wall_seconds:.1f}s ({report.rows:,} rows, "
           f"{report.rows / report.wall_seconds:,.0f} rows/s); phases "

@@ -64,6 +64,8 @@ OFFLINE: list[tuple[str, int, str]] = [
     ("load --workload browse --pool-size -1", 2, "--pool-size must be 0"),
     ("load --target qa_x --workload browse", 2, "--workload: only for --workload runs"),
     ("load --workload browse --queries-dir {tmp}", 2, "go with --target DB"),
+    ("load --workload browse --write-share 0.3", 2, "--write-share go with --target DB"),
+    ("load --target qa_x --write-share 1", 2, "--write-share must be at least 0 and below 1"),
     ("report --fail-on huge", 2, "--fail-on 'huge'"),
     ("report --gate-variant sideways", 2, "--gate-variant 'sideways'"),
     ("report -p nonsense", 2, "must look like NAME=VALUE"),
@@ -76,6 +78,7 @@ OFFLINE: list[tuple[str, int, str]] = [
     ("report --schema {bad_server} --queries-from {not_a_dsn}", 2, "--queries-from is not"),
     ("report --schema {bad_server}", 2, "Connection refused"),
     ("report --migrations {tmp}/nope", 2, "is not a folder"),
+    ("report --keep", 2, "--keep goes with --schema/--migrations"),
 ]
 
 # Cases that reach the test server: {db_dsn} is a database the workbench did not create.
@@ -105,6 +108,9 @@ ONLINE: list[tuple[str, int, str]] = [
     ("explain --target {owned} --tenancy {tmp}/bad.toml", 2, "bad.toml: tenancy file"),
     ("load --target {owned} --queries-dir {tmp}/nope --duration 2s", 2, "query folder"),
     ("clone --from {db_dsn} --database {owned}", 2, "already exists; pass --replace"),
+    ("db drop postgres --yes", 2, "refusing to drop database 'postgres': the workbench did not"),
+    ("db drop {no_db} --yes", 2, f"database '{NO_DB}' does not exist"),
+    ("db drop {owned}", 2, "pass --yes to drop it"),  # no terminal to ask on: kept
 ]
 
 

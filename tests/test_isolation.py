@@ -55,12 +55,32 @@ def test_small_schema_both_ways(settings, scratch_db, connect):
             for op in ("select", "update", "delete")} == {"blocked"}
     assert {outcome[("closed_notes", op, "unset")]
             for op in ("select", "update", "delete")} <= {"blocked", "error"}
-    assert len(matrix.cells) == 2 * 4 * 2
+    assert len(matrix.cells) == 3 * 4 * 2  # the tenant table itself included
+    assert {outcome[("tenants", op, ctx)] for op in OPERATIONS for ctx in CONTEXTS} == {"leaked"}
     # nothing was left behind: no rows, no role
     conn = connect(name, autocommit=True)
     assert conn.execute("SELECT count(*) FROM tenants").fetchone()[0] == 0
     assert conn.execute("SELECT count(*) FROM pg_roles WHERE rolname = %s",
                         (matrix.role,)).fetchone()[0] == 0
+
+
+# The tenant table's own policy compares its key (a tenant sees its own tenant row only).
+TENANT_ROW_POLICY = """
+ALTER TABLE tenants ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+CREATE POLICY own ON tenants USING (id = current_setting('app.tenant_id', true)::uuid);
+"""
+
+
+@pytest.mark.parametrize("closed", [True, False], ids=["policy", "open"])
+def test_tenant_table_is_in_the_matrix_with_its_control(settings, scratch_db, connect,
+                                                        closed: bool):
+    matrix, got = _run(settings, scratch_db, connect, SMALL + (TENANT_ROW_POLICY if closed else ""))
+    assert matrix.settings == ("app.tenant_id",)
+    # the control: in A's context A's own tenant row shows, with the policy or without
+    assert matrix.own_rows["tenants"] is True
+    tenant_a = {got[("tenants", op, "tenant-a")] for op in OPERATIONS}
+    assert tenant_a == ({"blocked"} if closed else {"leaked"}), got
+    assert ("tenants" in {c.table for c in matrix.leaks()}) is not closed
 
 
 def test_baseline_leaks_and_remediated_holds(settings, scratch_db, connect):
@@ -69,8 +89,10 @@ def test_baseline_leaks_and_remediated_holds(settings, scratch_db, connect):
     assert len(leaked_tables) >= 13
     assert not [c for c in base.cells if c.outcome == "not-testable"]
     assert "user_sessions" in {c.table for c in base.cells}  # indirect: reaches it via users
+    assert "organizations" in leaked_tables  # the tenant table: no row level security
     rem = run_isolation(settings, _build(settings, scratch_db, connect, remediated=True))
     assert rem.own_rows and all(rem.own_rows.values())  # its context opens A's own rows
+    assert "organizations" in rem.own_rows  # the tenant table too (its policy compares id)
     assert rem.leaks() == []
     assert {c.outcome for c in rem.cells} == {"blocked"}
     assert all(c.loud for c in rem.cells if c.context == "unset" and c.operation != "insert")
@@ -110,6 +132,8 @@ CREATE POLICY own ON project_settings
     USING (project = current_setting('app.current_project', true));
 """
 SETTING_TIGHT = """
+ALTER TABLE projects ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own ON projects USING (id = current_setting('app.current_project', true));
 ALTER TABLE spans ENABLE ROW LEVEL SECURITY;
 CREATE POLICY own ON spans USING (EXISTS (SELECT 1 FROM traces t WHERE t.id = spans.trace_id
     AND t.project_ref = current_setting('app.current_project', true)));
@@ -155,21 +179,29 @@ def _outcomes(matrix) -> dict[tuple[str, str, str], str]:
     return {(c.table, c.operation, c.context): c.outcome for c in matrix.cells}
 
 
+def _run(settings, scratch_db, connect, ddl: str):
+    """The matrix of a fresh database built by ``ddl``, and its outcomes by cell."""
+    name = scratch_db("iso")
+    connect(name, autocommit=True).execute(ddl)
+    matrix = run_isolation(settings, name)
+    return matrix, _outcomes(matrix)
+
+
 @pytest.mark.parametrize("tight", [True, False], ids=["tight", "leaky"])
 def test_setting_schema_with_text_keys_and_an_indirect_table(settings, scratch_db, connect,
                                                              tight: bool):
-    name = scratch_db("isoset")
-    connect(name, autocommit=True).execute(SETTING_SCHEMA + (SETTING_TIGHT if tight else ""))
-    matrix = run_isolation(settings, name)
-    got = _outcomes(matrix)
-    assert {c.table for c in matrix.cells} == {"traces", "spans", "project_settings"}
+    matrix, got = _run(settings, scratch_db, connect,
+                       SETTING_SCHEMA + (SETTING_TIGHT if tight else ""))
+    assert {c.table for c in matrix.cells} == {"projects", "traces", "spans", "project_settings"}
     assert matrix.settings == ("app.current_project",)
     # the control: tenant A's context opens A's own rows, so "blocked" below means something
-    assert matrix.own_rows == {"traces": True, "spans": True, "project_settings": True}
+    assert matrix.own_rows == {"projects": True, "traces": True, "spans": True,
+                               "project_settings": True}
     for table in ("traces", "project_settings"):  # a direct table; one row per tenant
         assert {got[(table, op, "tenant-a")] for op in OPERATIONS} == {"blocked"}
-    spans = {got[("spans", op, ctx)] for op in OPERATIONS for ctx in CONTEXTS}
-    assert spans == ({"blocked"} if tight else {"leaked"})
+    for table in ("spans", "projects"):  # indirect; the tenant table (a policy on its key)
+        got_all = {got[(table, op, ctx)] for op in OPERATIONS for ctx in CONTEXTS}
+        assert got_all == ({"blocked"} if tight else {"leaked"}), table
     assert not [c for c in matrix.cells if c.outcome in ("error", "not-testable")]
 
 
@@ -209,9 +241,9 @@ def test_cli_matrix_with_fail_on_leak_and_json(settings, scratch_db, connect, tm
     out = tmp_path / "matrix.json"
     r = run(leaky, "--fail-on-leak", "--output", str(out))
     assert r.returncode == 1, r.stderr
-    assert "8 of 24 attempts leaked across 1 table(s)" in " ".join(r.stdout.split())
+    assert "16 of 32 attempts leaked across 2 table(s)" in " ".join(r.stdout.split())
     saved = json.loads(out.read_text())
-    assert saved["settings"] == ["app.current_project"] and len(saved["cells"]) == 24
+    assert saved["settings"] == ["app.current_project"] and len(saved["cells"]) == 32
     assert run(tight, "--fail-on-leak").returncode == 0
 
 
@@ -236,5 +268,5 @@ def test_fixture_rows_satisfy_checks_tying_optional_columns(settings, scratch_db
                             data bytea NOT NULL, ids uuid[] NOT NULL);
     """)
     matrix = run_isolation(settings, name)
-    assert {c.table for c in matrix.cells} == {"plans", "wallets", "alerts", "blobs"}
+    assert {c.table for c in matrix.cells} == {"orgs", "plans", "wallets", "alerts", "blobs"}
     assert {c.outcome for c in matrix.cells} == {"leaked"}

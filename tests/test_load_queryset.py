@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +20,14 @@ from workbench.querysets import sources
 from workbench.settings import Settings
 
 pytestmark = pytest.mark.db
+
+
+def _tracker(scratch_db: Callable[[str], str], connect: Callable[..., psycopg.Connection]
+             ) -> tuple[str, psycopg.Connection, tenancy.TenantModel]:
+    """The team tracker in a fresh database: its name, a connection, its tenant model."""
+    name = build(scratch_db, connect)
+    conn = connect(name, autocommit=True)
+    return name, conn, tenancy.infer(conn)
 
 
 def _plan(conn: psycopg.Connection) -> tuple[object, LoadPlan]:
@@ -54,12 +63,10 @@ def test_short_load_run_reports_percentiles_per_query(
     settings: Settings, scratch_db: Callable[[str], str],
     connect: Callable[..., psycopg.Connection], tmp_path: Path,
 ) -> None:
-    name = build(scratch_db, connect)
-    conn = connect(name, autocommit=True)
-    model = tenancy.infer(conn)
+    name, conn, model = _tracker(scratch_db, connect)
     qs = sources.choose(conn, model).select(["tasks__list", "tasks__by_key", "projects__count"])
     qs.weights.update({"tasks__list": 20.0, "tasks__by_key": 1.0, "projects__count": 1.0})
-    plan = build_plan(conn, model, qs, max_tenants=3)
+    plan = build_plan(conn, model, qs, max_tenants=3, write_share=0)  # the reads' weights alone
     grant_load_role(conn, model)
     run = run_plan(settings, name, plan, users=4, spawn_rate=10, duration="5s",
                    results_dir=tmp_path)
@@ -74,3 +81,56 @@ def test_short_load_run_reports_percentiles_per_query(
     assert lat["count"].sum() >= 20, lat
     assert lat["count"]["tasks__list"] >= lat["count"].drop("tasks__list").sum()
     assert (run.folder / "report.html").is_file()
+
+
+def _counts(conn: psycopg.Connection) -> dict[str, int]:
+    return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore[index]
+            for t in ("projects", "tasks", "comments", "team_members")}
+
+
+def test_plan_adds_writes_inferred_from_the_catalog_both_ways(
+    scratch_db: Callable[[str], str], connect: Callable[..., psycopg.Connection]
+) -> None:
+    _, conn, model = _tracker(scratch_db, connect)
+    qs = sources.choose(conn, model)
+    reads_only = build_plan(conn, model, qs, max_tenants=3, write_share=0)
+    assert not [q for q in reads_only.queries if q.get("writes")]
+    plan = build_plan(conn, model, qs, max_tenants=3)
+    writes = {q["name"]: q for q in plan.queries if q.get("writes")}
+    # a direct table and an indirect one: a new row, and one column of a row by its key
+    assert {"projects__insert", "tasks__insert", "tasks__update"} <= set(writes), writes
+    assert "ON CONFLICT DO NOTHING" in writes["tasks__insert"]["sql"]
+    share = sum(q["weight"] for q in writes.values()) / sum(q["weight"] for q in plan.queries)
+    assert abs(share - 0.2) < 1e-9
+    for tenant in plan.tenants:  # every tenant writes from its own rows
+        assert tenant["values"]["tasks__insert"], tenant["id"]
+    # as the load role in tenant 1's context the write goes through, and is rolled back
+    grant_load_role(conn, model)
+    before = _counts(conn)
+    first = plan.directory().tenants[0]
+    query = plan.read_queries()["tasks__insert"]
+    assert query.rolled_back
+    values = LoadPlan.values(first, query, random.Random(1))
+    with conn.transaction(force_rollback=True):
+        conn.execute(plan.context_sql, {"role": LOAD_ROLE, **LoadPlan.context(first)})  # type: ignore[arg-type]
+        assert conn.execute(query.sql, values).rowcount == 1  # type: ignore[arg-type]
+    assert _counts(conn) == before
+
+
+@pytest.mark.slow
+def test_load_with_writes_reports_them_and_leaves_the_rows(
+    settings: Settings, scratch_db: Callable[[str], str],
+    connect: Callable[..., psycopg.Connection], tmp_path: Path,
+) -> None:
+    name, conn, model = _tracker(scratch_db, connect)
+    qs = sources.choose(conn, model).select(["tasks__list", "projects__count"])
+    plan = build_plan(conn, model, qs, max_tenants=3, write_share=0.5)
+    grant_load_role(conn, model)
+    before = _counts(conn)
+    run = run_plan(settings, name, plan, users=3, spawn_rate=10, duration="4s",
+                   results_dir=tmp_path)
+    assert run.failure_count() == 0, run.failures
+    lat = run.latency_us.set_index("name")
+    written = [n for n in lat.index if n.endswith(("__insert", "__update"))]
+    assert written and lat.loc[written, "count"].sum() >= 5, lat
+    assert _counts(conn) == before  # every write rolled back

@@ -86,3 +86,55 @@ def test_rows_survive_apply_and_revert_and_months_prune(
     revert_unit(conn, get_unit(UNIT))
     assert checksums(conn) == before
     assert fingerprint(conn).digest == fp.digest
+
+
+# A schema the workbench never saw: no public table, no created_at. Partitioned by a date range
+# (three months), by a list of regions, by a hash of the account, and one table not partitioned.
+FOREIGN_PARTITIONS = """
+CREATE SCHEMA ledger;
+CREATE TABLE ledger.entries (account bigint NOT NULL, booked_on date NOT NULL, amount numeric)
+    PARTITION BY RANGE (booked_on);
+CREATE TABLE ledger.entries_2024_01 PARTITION OF ledger.entries
+    FOR VALUES FROM ('2024-01-01') TO ('2024-02-01');
+CREATE TABLE ledger.entries_2024_02 PARTITION OF ledger.entries
+    FOR VALUES FROM ('2024-02-01') TO ('2024-03-01');
+CREATE TABLE ledger.entries_2024_03 PARTITION OF ledger.entries
+    FOR VALUES FROM ('2024-03-01') TO ('2024-04-01');
+INSERT INTO ledger.entries SELECT g, date '2024-01-01' + (g % 90), g FROM generate_series(1, 900) g;
+CREATE TABLE ledger.branches (region text NOT NULL, name text) PARTITION BY LIST (region);
+CREATE TABLE ledger.branches_eu PARTITION OF ledger.branches FOR VALUES IN ('eu');
+CREATE TABLE ledger.branches_us PARTITION OF ledger.branches FOR VALUES IN ('us');
+CREATE TABLE ledger.branches_other PARTITION OF ledger.branches DEFAULT;
+INSERT INTO ledger.branches VALUES ('eu', 'a'), ('us', 'b'), ('apac', 'c');
+CREATE TABLE ledger.accounts (account_id bigint NOT NULL, owner text)
+    PARTITION BY HASH (account_id);
+""" + "".join(f"CREATE TABLE ledger.accounts_{i} PARTITION OF ledger.accounts "
+              f"FOR VALUES WITH (MODULUS 4, REMAINDER {i});\n" for i in range(4)) + """
+INSERT INTO ledger.accounts SELECT g, 'o' || g FROM generate_series(1, 200) g;
+CREATE TABLE ledger.plain (id bigint PRIMARY KEY);
+"""
+
+
+def test_pruning_reads_tables_and_keys_from_the_catalog(scratch_db, connect) -> None:  # type: ignore[no-untyped-def]
+    conn = connect(scratch_db("prune"), autocommit=True)
+    conn.execute(FOREIGN_PARTITIONS)
+    keys = {k.label: k for k in explain.partitioned_tables(conn)}
+    assert set(keys) == {"ledger.entries", "ledger.branches", "ledger.accounts"}
+    assert (keys["ledger.entries"].strategy, keys["ledger.entries"].columns) \
+        == ("range", ("booked_on",))
+    assert keys["ledger.entries"].by_time and not keys["ledger.accounts"].by_time
+    entries = explain.partition_pruning(conn, "ledger.entries")
+    # the newest booking is in March: one month read, the other two pruned
+    assert entries["scanned"] == ["entries_2024_03"] and entries["pruned"] == 2, entries
+    assert entries["window_start_utc"].startswith("2024-03") and entries["rows"] == 300
+    branches = explain.partition_pruning(conn, "ledger.branches")
+    assert branches["strategy"] == "list" and branches["scanned"] == ["branches_us"]
+    assert branches["window"] == "region = us" and branches["pruned"] == 2
+    accounts = explain.partition_pruning(conn, "ledger.accounts")
+    assert accounts["partitions"] == 4 and len(accounts["scanned"]) == 1, accounts
+    assert accounts["pruned"] == 3 and accounts["rows"] == 1
+    plain = explain.partition_pruning(conn, "ledger.plain")
+    assert plain["partitions"] == 0 and plain["window"] == "not partitioned"
+    conn.execute("TRUNCATE ledger.accounts")  # no row, no key value: nothing is run
+    empty = explain.partition_pruning(conn, "ledger.accounts")
+    assert empty["plan"] == "" and empty["scanned"] == [] and empty["pruned"] == 0

@@ -25,6 +25,8 @@ PROFILE = {
     "sql/queries/": "the reviewed application's query catalog",
     "sql/load/": "the reviewed application's request context and write transactions",
     "workbench/load/transactions.py": "runs sql/load/write/ the way the reviewed ORM writes",
+    "workbench/seed/profiles/reviewed.py": "the reviewed schema's seeding profile (its tables "
+                                           "handed to the hand-written generators)",
 }
 """Files that ARE the reviewed schema's profile, and why."""
 

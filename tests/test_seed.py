@@ -19,7 +19,7 @@ from workbench.errors import BadParameter, NotFound, UnsafeOperation
 from workbench.schema.fingerprint import fingerprint
 from workbench.schema.variants import apply_variant
 from workbench.seed import binary, load_anomalies, load_profile, seed_database, table_checksums
-from workbench.seed.tables import TABLES
+from workbench.seed.profiles.reviewed import GENERATORS
 from workbench.seed.values import rng_for, uuids
 from workbench.seed.writer import Catalog
 from workbench.settings import VARIANTS, Settings
@@ -51,9 +51,9 @@ def test_ci_fills_every_table(seeded, connect) -> None:  # type: ignore[no-untyp
     """Every table holds the rows the report says (seeding speed: benchmarks/seed_throughput.py)."""
     _, name, _, report = seeded
     conn = connect(name)
-    for table in TABLES:
+    for table in GENERATORS:
         count = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(
-            sql.Identifier("public", table))).fetchone()[0]
+            sql.Identifier(*table.split(".")))).fetchone()[0]
         assert count > 0, table
         assert count == report.tables[table].rows, table
     assert report.unseeded_tables == []
@@ -251,7 +251,7 @@ def test_a_column_type_without_binary_encoding_falls_back_to_csv(settings: Setti
         catalog = Catalog.read(conn)
     assert not catalog.binary("user_sessions") and catalog.binary("activities")
     report = seed_database(settings, name, "ci")
-    assert report.tables["user_sessions"].rows > 0
+    assert report.tables["public.user_sessions"].rows > 0
     with db.connection(settings, name) as conn:
         family = conn.execute("SELECT DISTINCT family(ip_address) FROM user_sessions").fetchall()
     assert family == [(4,)]

@@ -20,6 +20,7 @@ import psycopg
 import pytest
 
 from workbench import db
+from workbench.clone import clone_from
 from workbench.errors import BadParameter, UnsafeOperation
 from workbench.schema.fingerprint import fingerprint
 from workbench.seed.catalog_model import SchemaCatalog
@@ -422,3 +423,58 @@ def test_a_restore_the_rows_defeat_deletes_the_repeats_and_puts_every_key_back(
         repeats = conn.execute("SELECT count(*) - count(DISTINCT sub_id) FROM bills "
                                "WHERE reason = 'end'").fetchone()[0]  # type: ignore[index]
     assert pending(settings, name) == 0 and repeats == 0
+
+
+UUID4 = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
+
+
+def _unlike(conn: psycopg.Connection, table: str, column: str, pattern: str) -> tuple[int, int]:
+    """(values, values not matching ``pattern``) of a column, NULLs left out."""
+    row = conn.execute(f'SELECT count("{column}"), count(*) FILTER (WHERE "{column}" !~ %s) '  # type: ignore[arg-type]
+                       f'FROM {table}', (pattern,)).fetchone()
+    return int(row[0]), int(row[1])  # type: ignore[index]
+
+
+def test_text_ids_take_the_format_their_default_shows(settings: Settings) -> None:
+    """Read from the expression ('po_' || uuid, a padded sequence, concat of a bare uuid) or
+    evaluated (make_id); a key without default or source rows stays cuid-like."""
+    name = seeded_once(settings, "textkeys")[1]
+    forms = {("payouts", "id"): f"^po_{UUID4}$", ("payouts", "number"): "^PO-[0-9]{6}$",
+             ("payouts", "receipt"): "^rcpt_[0-9a-f]{32}$",
+             ("customers", "id"): "^cus_[0-9a-f]{20}$", ("charges", "id"): "^ch_[0-9a-f]{20}$",
+             ("webhooks", "id"): "^[a-z0-9]{25}$", ("payouts", "webhook_id"): "^[a-z0-9]{25}$"}
+    with db.connection(settings, name, autocommit=True) as conn:
+        found = {key: _unlike(conn, *key, pattern) for key, pattern in forms.items()}
+        names = _unlike(conn, "customers", "name", "^[a-z0-9]{25}$")
+    assert all(n > 0 and bad == 0 for n, bad in found.values()), found
+    assert names[0] > 0 and names[1] == names[0], "a text column that is no id keeps its words"
+
+
+def test_text_ids_take_the_shape_of_the_source_rows(settings: Settings) -> None:
+    """`clone --from` records the shape of a source's text keys (never a value); the seed of
+    the clone makes ids of that shape where the column has no default to tell it."""
+    source = build(settings, "textkeys", "cat_idsource")
+    made = ["we_" + "".join("aB3xY9kQ2mN7pR4sT6vW8zC1"[(i * 7 + j) % 24] for j in range(24))
+            for i in range(6)]
+    with db.connection(settings, source, autocommit=True) as conn:
+        account = conn.execute("INSERT INTO accounts (display_name) VALUES ('a') RETURNING id"
+                               ).fetchone()[0]  # type: ignore[index]
+        for hook in made:
+            conn.execute("INSERT INTO webhooks VALUES (%s, %s, 'https://x.test')", (account, hook))
+    clone = clone_from(settings, settings.conninfo(source),
+                       database=f"{settings.prefix}_cat_idclone").database
+    with db.connection(settings, clone, autocommit=True) as conn:
+        shapes = conn.execute("SELECT table_name, column_name, prefix, alphabet, length "
+                              "FROM _workbench.seed_id_shapes ORDER BY 1, 2").fetchall()
+        stored = conn.execute("SELECT count(*) FROM _workbench.seed_id_shapes s WHERE "
+                              "s::text LIKE ANY (%s)", ([f"%{m[3:]}%" for m in made],)
+                              ).fetchone()[0]  # type: ignore[index]
+    assert ("public.webhooks", "id", "we_", "alnum", 24) in shapes, shapes
+    assert stored == 0
+    seed_catalog(settings, clone, load_profile("ci"), workers=1)
+    with db.connection(settings, clone, autocommit=True) as conn:
+        hooks = _unlike(conn, "webhooks", "id", "^we_[A-Za-z0-9]{24}$")
+        pointing = _unlike(conn, "payouts", "webhook_id", "^we_[A-Za-z0-9]{24}$")
+        accounts = _unlike(conn, "accounts", "id", "^acct_[0-9a-f]{20}$")
+    assert hooks[0] > 0 and hooks[1] == 0 and pointing[0] > 0 and pointing[1] == 0
+    assert accounts[0] > 0 and accounts[1] == 0, "a telling default wins over rows"

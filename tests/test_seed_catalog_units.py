@@ -9,9 +9,10 @@ import pytest
 
 from workbench.errors import BadParameter
 from workbench.seed.constraints import columns_of, hints, like_to_regex, to_polars
+from workbench.seed.generators import Context, Spec, values
+from workbench.seed.idformat import shape_of_default, shape_of_samples
 from workbench.seed.meaning import meaning_of, words
 from workbench.seed.overrides import parse_overrides
-from workbench.seed.plan import _id_shape
 from workbench.seed.repair import Costs, dedupe, satisfy
 
 
@@ -78,9 +79,56 @@ def test_words_split_every_spelling() -> None:
 
 
 def test_text_ids_take_the_shape_of_their_default() -> None:
-    assert _id_shape(["inv_3f2a9c", "inv_0b1c2d"]) == {"prefix": "inv_", "alphabet": "hex",
-                                                        "length": 6}
-    assert _id_shape(["cus_AbC12", "cus_zZ9"])["alphabet"] == "alnum"
+    assert shape_of_samples(["inv_3f2a9c", "inv_0b1c2d"]) == {"prefix": "inv_", "alphabet": "hex",
+                                                              "length": 6}
+    assert shape_of_samples(["cus_AbC12", "cus_zZ9"])["alphabet"] == "alnum"
+    assert shape_of_samples(["000123", "004567"])["alphabet"] == "digits"
+    assert shape_of_samples(["cus_2b1f0e7c-8d6e-4a57-9b1c-3e2f1a0b9c8d"]) == {
+        "prefix": "cus_", "alphabet": "uuid", "length": 36}
+
+
+@pytest.mark.parametrize(("default", "shape"), [
+    ("('cus_'::text || gen_random_uuid())", {"prefix": "cus_", "alphabet": "uuid", "length": 36}),
+    ("concat('inv_', gen_random_uuid())", {"prefix": "inv_", "alphabet": "uuid", "length": 36}),
+    ("('INV-'::text || lpad((nextval('s'::regclass))::text, 6, '0'::text))",
+     {"prefix": "INV-", "alphabet": "digits", "length": 6}),
+    ("encode(extensions.gen_random_bytes(12), 'hex'::text)",
+     {"prefix": "", "alphabet": "hex", "length": 24}),
+    ("nanoid(24)", {"prefix": "", "alphabet": "nanoid", "length": 24}),
+    ("nanoid(8, 'abc')", {"prefix": "", "alphabet": "chars", "chars": "abc", "length": 8}),
+    ("substr(md5((random())::text), 1, 20)", {"prefix": "", "alphabet": "hex", "length": 20}),
+    ("replace((gen_random_uuid())::text, '-'::text, ''::text)",
+     {"prefix": "", "alphabet": "hex", "length": 32}),
+    ("generate_ulid()", {"prefix": "", "alphabet": "crockford", "length": 26}),
+    ("make_id('acct'::text)", None),               # a project's own function: evaluated instead
+    ("(('a'::text || gen_random_uuid()) || 'z'::text)", None),   # a suffix: not a shape
+    ("'pending'::text", None),
+])
+def test_text_id_shapes_read_from_the_default(default: str, shape: dict | None) -> None:
+    assert shape_of_default(default) == shape
+
+
+def test_rows_give_a_shape_only_when_they_look_like_ids() -> None:
+    assert shape_of_samples(["we_aB3xY9kQ2mN7", "we_pR4sT6vW8zC1"], strict=True) == {
+        "prefix": "we_", "alphabet": "alnum", "length": 12}
+    assert shape_of_samples(["USD", "EUR"], strict=True) is None          # too short
+    assert shape_of_samples(["Big Corp Ltd", "Acme Pty Ltd"], strict=True) is None
+    assert shape_of_samples(["ab_12345678", "ab_123456789"], strict=True) is None  # lengths vary
+
+
+def test_id_shapes_make_values_of_that_shape() -> None:
+    from workbench.seed.values import Calendar
+
+    ctx = Context(Calendar(0, np.ones(1), np.ones(24) / 24), 0, 0)
+    rng = np.random.default_rng(1)
+    made = {
+        "uuid": values(Spec("idshape", "", {"prefix": "po_", "alphabet": "uuid", "length": 36}),
+                       rng, 50, ctx),
+        "chars": values(Spec("idshape", "", {"prefix": "x-", "alphabet": "chars", "chars": "ab",
+                                             "length": 5}), rng, 50, ctx),
+    }
+    assert made["uuid"].str.contains(r"^po_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-").all()
+    assert made["chars"].str.contains(r"^x-[ab]{5}$").all()
 
 
 def test_a_failing_comparison_is_repaired_and_the_rest_counted() -> None:

@@ -46,11 +46,11 @@ def test_both_variants_hold_the_same_email_bodies(settings: Settings) -> None:
         emails, stored = conn.execute(
             "SELECT (SELECT count(*) FROM email_history), (SELECT count(*) FROM email_bodies)"
         ).fetchone()  # type: ignore[misc]
-    assert base[0] > 0 and base[0] == reports["baseline"].tables["email_history"].rows
+    assert base[0] > 0 and base[0] == reports["baseline"].tables["public.email_history"].rows
     assert stored == split[0] == emails == base[0]  # one body row per email, every one joined
     assert split == base  # same ids, tenants, times and bodies
-    assert reports["remediated"].tables["email_bodies"].rows == stored
-    assert "email_bodies" not in reports["baseline"].tables
+    assert reports["remediated"].tables["public.email_bodies"].rows == stored
+    assert "public.email_bodies" not in reports["baseline"].tables
     assert reports["remediated"].unseeded_tables == []
     assert reports["remediated"].default_partition_rows == dict.fromkeys(PARTITIONED, 0)
     sizes = {v: stats.email_body_sizes(settings, n) for v, n in names.items()}
@@ -65,7 +65,8 @@ def test_no_profile_row_lands_in_a_default_partition(settings: Settings, profile
     name = apply_variant(settings, "remediated",
                          database=f"{settings.prefix}_sd_{profile}").database
     report = seed_database(settings, name, profile, scale=0.004, workers=1)
-    assert report.tables["activities"].rows > 0 and report.tables["email_bodies"].rows > 0
+    assert report.tables["public.activities"].rows > 0
+    assert report.tables["public.email_bodies"].rows > 0
     with db.connection(settings, name) as conn:
         for table in sorted(PARTITIONED):
             default = sql.Identifier("public", f"{table}_default")

@@ -58,6 +58,9 @@ def test_schema_report_from_migrations_leads_with_findings(
         assert "37" not in page.split("Findings by severity")[0]  # no premortem scorecard
         assert set(run.timings) >= {"clone", "seed", "audit", "isolation", "plans", "whatif",
                                     "load"}
+        # no --keep: the seeded clone is gone, and the page says so
+        assert run.facts["clone"]["kept"] is False and not db.database_exists(local, name)
+        assert "dropped at the end" in page
         # the thin notebook reads the same bundle back
         nb = execute(project_root() / "notebooks" / "schema" / "schema_report.ipynb",
                      tmp_path / "nb", {"subject": str(bundle), "run_dir": str(tmp_path)})

@@ -7,7 +7,9 @@ schema only, in one of two ways:
 * :func:`clone_from` dumps a live database (``pg_dump --schema-only`` of the client matching
   the source server's major version) and restores it (``pg_restore`` matching the target's, in
   one transaction), after creating, NOLOGIN, the roles the dump names and the target lacks, and
-  copying the database's own settings (``ALTER DATABASE ... SET``), which pg_dump leaves out;
+  copying the database's own settings (``ALTER DATABASE ... SET``), which pg_dump leaves out,
+  and recording the shape of the source's text ids (prefix, characters, length; never a value)
+  for the seed (:mod:`workbench.seed.idformat`);
 * :func:`clone_migrations` builds one from a migrations folder applied in order, the way
   ``workbench audit --migrations`` applies it (:mod:`workbench.audit.migrations`), after an
   optional platform prelude (``--platform supabase``).
@@ -29,6 +31,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -39,6 +42,7 @@ from workbench.backup import client_args, client_bin_dir
 from workbench.errors import BadParameter, SchemaError
 from workbench.paths import sql_dir
 from workbench.schema.fingerprint import fingerprint
+from workbench.seed.idformat import read_row_shapes, record_row_shapes
 from workbench.settings import Settings, parse_dsn, redact, scrub, secrets_of
 from workbench.sqlfiles import read_sql
 
@@ -123,6 +127,7 @@ class _Plan:
     superuser: bool
     source_fingerprint: str
     same_major: bool
+    id_shapes: dict[tuple[str, str], dict[str, Any]]   # text ids' shapes, for the seed's plan
 
 
 def _plan(settings: Settings, source: str, schemas: Sequence[str]) -> _Plan:
@@ -143,6 +148,7 @@ def _plan(settings: Settings, source: str, schemas: Sequence[str]) -> _Plan:
         settings_rows = tuple((n, v) for n, v in src.execute(
             read_sql("clone/database_settings.sql")))  # type: ignore[arg-type]
         source_fp = fingerprint(src).digest
+        id_shapes = read_row_shapes(src, schemas)
     with db.connection(settings, autocommit=True) as dst:
         target_major = db.server_version(dst) // 10000
         available = {r[0] for r in dst.execute(
@@ -171,7 +177,7 @@ def _plan(settings: Settings, source: str, schemas: Sequence[str]) -> _Plan:
     return _Plan(client_bin_dir(source_major * 10000) / "pg_dump",
                  client_bin_dir(target_major * 10000) / "pg_restore",
                  extensions, missing_roles, settings_rows, superuser, source_fp,
-                 source_major == target_major)
+                 source_major == target_major, id_shapes)
 
 
 def _last_error(stderr: str, secrets: list[str]) -> str:
@@ -266,6 +272,7 @@ def clone_from(settings: Settings, source: str, *, schemas: Sequence[str] = (),
             _restore(settings, plan, name, archive, _toc_without(plan, archive, there, Path(tmp)))
             with db.connection(settings, name, autocommit=True) as conn:
                 digest, tables = fingerprint(conn).digest, _table_count(conn)
+                record_row_shapes(conn, plan.id_shapes)
     same = digest == plan.source_fingerprint if plan.same_major and not schemas else None
     return Clone(name, redact(source), tables, tuple(created), time.perf_counter() - started,
                  digest, same)

@@ -8,6 +8,7 @@ never the password.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -100,15 +101,21 @@ def require_owned(settings: Settings, name: str, *, action: str) -> None:
 
     ``action`` completes "refusing to ...": what the command would do to the database.
     """
+    _require(settings, name, "make it with `workbench clone --database NAME`, or pass an "
+             "existing one", f"refusing to {action} {name!r}: the workbench did not create it "
+             "(copy it first with `workbench clone`)")
+
+
+def _require(settings: Settings, name: str, if_missing: str, refusal: str) -> None:
+    """Raise :class:`NotFound` (``if_missing`` says what to do) unless ``name`` exists, and
+    :class:`UnsafeOperation` with ``refusal`` unless it carries the ownership mark."""
     with connection(settings, autocommit=True) as conn:
         exists, owned = _state(conn, name)
     if not exists:
         server = describe_target(settings.conninfo(None))
-        raise NotFound(f"database {name!r} does not exist on {server}: make it with "
-                       "`workbench clone --database NAME`, or pass an existing one")
+        raise NotFound(f"database {name!r} does not exist on {server}: {if_missing}")
     if not owned:
-        raise UnsafeOperation(f"refusing to {action} {name!r}: the workbench did not create it "
-                              "(copy it first with `workbench clone`)")
+        raise UnsafeOperation(refusal)
 
 
 def require_destroyable(settings: Settings, name: str, *, allow_destroy: bool, action: str) -> None:
@@ -146,6 +153,40 @@ def create_database(settings: Settings, name: str, *, replace: bool, allow_destr
     return True
 
 
+def copy_database(settings: Settings, source: str, name: str) -> bool:
+    """Make ``name`` (ours, replacing an owned one) a file copy of ``source`` (ours too).
+
+    A copy of a seeded database is a file copy (``STRATEGY FILE_COPY`` where the server has it,
+    PostgreSQL 15+), far quicker than seeding again. PostgreSQL copies only a template nobody is
+    connected to: False, with nothing changed, when ``source`` has sessions.
+    """
+    check_database_name(name)
+    with connection(settings, autocommit=True) as conn:
+        exists, owned = _state(conn, name)
+        if exists and not owned:
+            raise _refuse(name, "replace")
+        if not _state(conn, source)[1]:
+            raise _refuse(source, "copy")
+        deadline = time.monotonic() + 5  # sessions that just closed take a moment to end
+        while conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s",
+                           (source,)).fetchone()[0]:  # type: ignore[index]
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.1)
+        ident = sql.Identifier(name)
+        if exists:
+            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(ident))
+        strategy = sql.SQL(" STRATEGY FILE_COPY") if server_version(conn) >= 150000 else sql.SQL("")
+        try:
+            conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}{}").format(
+                ident, sql.Identifier(source), strategy))
+        except psycopg.errors.ObjectInUse:
+            return False  # someone connected to the source in between
+        conn.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+            ident, sql.Literal(f"{OWNER_MARK}: created by the schema workbench")))
+    return True
+
+
 def drop_database(settings: Settings, name: str, *, allow_destroy: bool = False) -> bool:
     """Drop ``name`` if it exists and is ours (or destruction is allowed)."""
     with connection(settings, autocommit=True) as conn:
@@ -156,6 +197,24 @@ def drop_database(settings: Settings, name: str, *, allow_destroy: bool = False)
             raise _refuse(name, "drop")
         conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
     return True
+
+
+def require_droppable(settings: Settings, name: str) -> None:
+    """Refuse, by name, to drop a database that is missing or that the workbench did not make.
+
+    What the workbench made (variants, clones, a report's seeded clone) carries the ownership
+    comment; anything else is refused whatever the caller passes (no override), since removing
+    a database someone else made is theirs to do.
+    """
+    _require(settings, name, "nothing to drop (check the name)",
+             f"refusing to drop database {name!r}: the workbench did not create it (no "
+             f"{OWNER_MARK!r} comment); drop it yourself with dropdb if you mean it")
+
+
+def drop_owned(settings: Settings, name: str) -> None:
+    """Drop ``name`` only if the workbench created it (``workbench db drop``)."""
+    require_droppable(settings, name)
+    drop_database(settings, name)
 
 
 def server_version(conn: psycopg.Connection) -> int:

@@ -26,7 +26,9 @@ import psycopg
 from psycopg import sql
 
 from workbench import catalog
+from workbench.errors import NotFound
 from workbench.queries import ParamSet, Query
+from workbench.sqlfiles import read_sql
 
 EXPLAIN_OPTIONS = "ANALYZE, BUFFERS, SETTINGS, FORMAT JSON"
 LARGE_RELATION_ROWS = 10_000  # the premortem's "10k+ rows per table"
@@ -416,39 +418,127 @@ def load_captures(folder: Path) -> list[PlanCapture]:
 # ---------------------------------------------------------------------------------------------
 # Partition pruning
 # ---------------------------------------------------------------------------------------------
-def partition_pruning(conn: psycopg.Connection, table: str) -> dict[str, Any]:
-    """How many partitions of ``public.<table>`` a one-month query over its newest month skips.
+TEMPORAL_KEY_TYPES = ("date", "timestamp without time zone", "timestamp with time zone")
 
-    The evidence that partitioning pays for a time-bounded query: EXPLAIN ANALYZE of a count
-    over the UTC month that holds the newest row (this month when the table is empty), with
-    constant bounds so the planner prunes at plan time; partitions it still had to read show as
-    scan nodes, run-time pruning as "Subplans Removed". A plain table reports 0 partitions.
+
+@dataclass(frozen=True)
+class PartitionKey:
+    """A partitioned table and its key as the catalog holds them (any schema, any column)."""
+
+    oid: int
+    label: str                          # regclass text, as search_path lets it be written
+    strategy: str                       # range, list or hash
+    keydef: str                         # pg_get_partkeydef
+    columns: tuple[str | None, ...]     # per key position; None: an expression
+    types: tuple[str, ...]
+    expressions: str | None             # pg_get_expr of the expression positions
+    leaves: tuple[str, ...]             # bare names, as EXPLAIN prints them
+
+    def terms(self) -> list[sql.Composable] | None:
+        """Each key position as SQL (its column, or its expression); None when several
+        expressions come back as one text and cannot be told apart."""
+        if sum(c is None for c in self.columns) > 1:
+            return None
+        return [sql.Identifier(c) if c is not None
+                else sql.SQL("({})").format(sql.SQL(self.expressions or "NULL"))
+                for c in self.columns]
+
+    def names(self) -> list[str]:
+        """Each key position as a reader knows it."""
+        return [c if c is not None else str(self.expressions) for c in self.columns]
+
+    @property
+    def by_time(self) -> bool:
+        """A range key whose first position is a date or timestamp (partitioned by time)."""
+        return self.strategy == "range" and self.types[0] in TEMPORAL_KEY_TYPES
+
+
+def partitioned_tables(conn: psycopg.Connection) -> list[PartitionKey]:
+    """Every partitioned table that is no partition itself, with its key (pg_partitioned_table)."""
+    rows = conn.execute(read_sql("explain/partitioned_tables.sql")).fetchall()  # type: ignore[arg-type]
+    return [PartitionKey(int(oid), label, strategy, keydef, tuple(columns), tuple(types),
+                         expressions, tuple(leaves))
+            for oid, label, strategy, keydef, columns, types, expressions, leaves in rows]
+
+
+def _pruning_condition(conn: psycopg.Connection, key: PartitionKey, terms: list[sql.Composable]
+                       ) -> tuple[sql.Composable | None, str, str | None]:
+    """(WHERE condition with constant bounds, the window in words, its start) for ``key``.
+
+    Partitioned by time: the UTC calendar month holding the newest key value (this month when
+    the table is empty). Otherwise equality on every key position with the values of the row
+    whose first position is greatest (an empty table gives no condition). The session's time
+    zone is UTC here (the caller's transaction), so casts read the bounds as UTC.
     """
-    leaves = [r[0] for r in conn.execute(
-        "SELECT c.relname::text FROM pg_partition_tree(%s::regclass) AS t "
-        "JOIN pg_class c ON c.oid = t.relid WHERE t.isleaf AND t.level > 0",
-        (f"public.{table}",)).fetchall()]
-    row = conn.execute(sql.SQL(
-        "SELECT date_trunc('month', coalesce(max(created_at), now()) AT TIME ZONE 'UTC') "
-        "FROM public.{}").format(sql.Identifier(table))).fetchone()
-    lo = row[0] if row else None
-    stmt = sql.SQL(
-        "EXPLAIN (ANALYZE, FORMAT JSON) SELECT count(*) FROM public.{} "
-        "WHERE created_at >= ({lo}::timestamp AT TIME ZONE 'UTC') "
-        "AND created_at < (({lo}::timestamp + interval '1 month') AT TIME ZONE 'UTC')"
-    ).format(sql.Identifier(table), lo=sql.Literal(str(lo)))
+    table = sql.SQL(key.label)
+    names = key.names()
+    if key.by_time:
+        typ = sql.SQL(key.types[0])
+        row = conn.execute(sql.SQL(
+            "SELECT w.lo::{t}::text, (w.lo + interval '1 month')::{t}::text FROM (SELECT "
+            "date_trunc('month', coalesce(max({k})::timestamptz, now())) AS lo FROM {tbl}) AS w"
+        ).format(t=typ, k=terms[0], tbl=table)).fetchone()
+        lo, hi = (str(row[0]), str(row[1])) if row else ("", "")
+        cond = sql.SQL("{k} >= {lo}::{t} AND {k} < {hi}::{t}").format(
+            k=terms[0], lo=sql.Literal(lo), hi=sql.Literal(hi), t=typ)
+        return cond, f"{names[0]} from {lo} to {hi} (one month)", lo
+    found = conn.execute(sql.SQL("SELECT {} FROM {} ORDER BY {} LIMIT 1").format(
+        sql.SQL(", ").join(sql.SQL("({})::text").format(t) for t in terms), table,
+        sql.SQL(", ").join(sql.SQL("{} DESC NULLS LAST").format(t) for t in terms))).fetchone()
+    if found is None:
+        return None, "no rows: no key value to query by", None
+    parts = [sql.SQL("{} IS NULL").format(t) if v is None
+             else sql.SQL("{} = {}::{}").format(t, sql.Literal(v), sql.SQL(typ))
+             for t, v, typ in zip(terms, found, key.types, strict=True)]
+    window = " and ".join(f"{n} = {v}" for n, v in zip(names, found, strict=True))
+    return sql.SQL(" AND ").join(parts), window, None
+
+
+def partition_pruning(conn: psycopg.Connection, table: str) -> dict[str, Any]:
+    """How many partitions of ``table`` a query by its partition key skips (EXPLAIN ANALYZE).
+
+    The evidence that partitioning pays. ``table`` is qualified, or bare as the search_path
+    finds it; which tables are partitioned, and by what, is read from the catalog
+    (:func:`partitioned_tables`), never assumed. The query is a count bounded by the key (see
+    :func:`_pruning_condition`: one month for a table partitioned by time, the newest row's key
+    otherwise) with constant bounds, so the planner prunes at plan time; partitions it still
+    had to read show as scan nodes, run-time pruning as "Subplans Removed". A plain table
+    reports 0 partitions and runs nothing.
+    """
+    found = conn.execute("SELECT to_regclass(%s)::oid::bigint", (table,)).fetchone()
+    if not found or found[0] is None:
+        raise NotFound(f"table {table!r} does not exist in this database: name one that does "
+                       "(schema.table, or a bare name the search_path finds)")
+    out: dict[str, Any] = {
+        "table": table, "key": None, "strategy": None, "window": None,
+        "window_start_utc": None, "partitions": 0, "scanned": [], "pruned": 0,
+        "subplans_removed_at_run_time": 0, "rows": None, "execution_ms": None, "plan": ""}
+    key = next((k for k in partitioned_tables(conn) if k.oid == found[0]), None)
+    if key is None:
+        return out | {"window": "not partitioned"}
+    out |= {"key": key.keydef, "strategy": key.strategy, "partitions": len(key.leaves)}
+    terms = key.terms()
+    if terms is None:
+        return out | {"window": f"not tried: the key {key.keydef} has several expressions"}
     with rolled_back(conn):
-        doc = conn.execute(stmt).fetchone()
+        conn.execute("SET LOCAL TimeZone = 'UTC'")
+        cond, window, start = _pruning_condition(conn, key, terms)
+        out |= {"window": window, "window_start_utc": start}
+        if cond is None:
+            return out
+        doc = conn.execute(sql.SQL(
+            "EXPLAIN (ANALYZE, FORMAT JSON) SELECT count(*) FROM {} WHERE {}").format(
+            sql.SQL(key.label), cond)).fetchone()
     plan = (json.loads(doc[0]) if isinstance(doc[0], str) else doc[0])[0] if doc else {}
+    leaves = set(key.leaves)
     scanned = sorted({n["Relation Name"] for _, _, _, n in walk(plan)
                       if n.get("Relation Name") in leaves})
-    removed = sum(int(n.get("Subplans Removed", 0)) for _, _, _, n in walk(plan))
-    return {
-        "table": table, "window_start_utc": str(lo), "partitions": len(leaves),
-        "scanned": scanned, "pruned": len(leaves) - len(scanned) if leaves else 0,
-        "subplans_removed_at_run_time": removed,
-        "rows": plan.get("Plan", {}).get("Plans", [{}])[0].get("Actual Rows")
-        if plan.get("Plan", {}).get("Plans") else None,
+    top = plan.get("Plan", {})
+    return out | {
+        "scanned": scanned, "pruned": len(leaves) - len(scanned),
+        "subplans_removed_at_run_time": sum(int(n.get("Subplans Removed", 0))
+                                            for _, _, _, n in walk(plan)),
+        "rows": top["Plans"][0].get("Actual Rows") if top.get("Plans") else None,
         "execution_ms": plan.get("Execution Time"),
         "plan": render_tree(plan) if plan else "",
     }

@@ -52,3 +52,23 @@ CREATE TABLE refunds (                         -- indirect: no account column of
     reason text,
     FOREIGN KEY (charge_account, charge_id) REFERENCES charges (account_id, id)
 );
+-- Text ids whose format only the default's expression shows (read, not evaluated: nextval
+-- cannot run in the plan's read-only transaction), and one made by the application (no
+-- default: its shape comes from a source's rows when `workbench clone --from` saw some).
+CREATE TABLE webhooks (
+    account_id text NOT NULL REFERENCES accounts (id),
+    id text NOT NULL,
+    url text NOT NULL,
+    PRIMARY KEY (account_id, id)
+);
+CREATE SEQUENCE payout_numbers;
+CREATE TABLE payouts (
+    account_id text NOT NULL REFERENCES accounts (id),
+    id text NOT NULL DEFAULT 'po_' || gen_random_uuid(),
+    number text NOT NULL DEFAULT 'PO-' || lpad(nextval('payout_numbers')::text, 6, '0'),
+    receipt text DEFAULT concat('rcpt_', replace(gen_random_uuid()::text, '-', '')),
+    webhook_id text NOT NULL,
+    amount integer NOT NULL CHECK (amount > 0),
+    PRIMARY KEY (account_id, id),
+    FOREIGN KEY (account_id, webhook_id) REFERENCES webhooks (account_id, id)
+);

@@ -4,16 +4,19 @@ The harness needs a database the workbench owns (a variant, or a clone of any sc
 ``workbench clone``): inside ONE transaction that is always rolled back it creates a throw-away
 role without BYPASSRLS (a member of the application role, e.g. ``authenticated``, when there is
 one) holding every table privilege, so that row level security alone decides. It then makes
-two fixture tenants A and B with one row each in every tenant table, and for every tenant table
-runs SELECT, INSERT, UPDATE and DELETE against tenant B's row as that role, once in tenant A's
-context and once with nothing set. Each attempt runs in a savepoint with
-``session_replication_role = replica`` so only RLS (not a foreign key or a trigger) decides it
-(an INSERT first removes B's fixture row, so a key unique per tenant cannot refuse the copy).
+two fixture tenants A and B with one row each in every tenant table, and for the tenant table
+itself and every tenant table runs SELECT, INSERT, UPDATE and DELETE against tenant B's row as
+that role, once in tenant A's context and once with nothing set; the control beside them is
+whether tenant A's context shows A its own row (on the tenant table: A's own tenant row). Each
+attempt runs in a savepoint with ``session_replication_role = replica`` so only RLS (not a
+foreign key or a trigger) decides it (an INSERT first removes B's fixture row, so a key unique
+per tenant cannot refuse the copy).
 
 Everything comes from the tenant model (:mod:`workbench.tenancy`), never from table names:
 
-* the tables: the model's direct tables (their own tenant column, named per table) and
-  indirect ones (reaching the tenant through NOT NULL foreign keys);
+* the tables: the tenant table (its key plays the tenant column: its policies compare the key),
+  the model's direct tables (their own tenant column, named per table) and indirect ones
+  (reaching the tenant through NOT NULL foreign keys);
 * fixture rows: the tenant row, then each table's row with its tenant column set and every
   foreign key pointing at the same tenant's parent row (parents made first, also outside the
   model, e.g. ``auth.users``); other NOT NULL columns get a plausible value of their type;
@@ -224,7 +227,11 @@ class _Fixtures:
         self.names = {oid: name for name, oid in ctx.oids.items()}  # oid -> model name
 
     def tenant_column(self, oid: int) -> str | None:
+        """The column naming a row's tenant: a direct table's tenant column, or the tenant
+        table's own key (its policies compare the key, as the others compare their column)."""
         name = self.names.get(oid)
+        if name is not None and name == self.model.tenant_table and len(self.model.tenant_key) == 1:
+            return self.model.tenant_key[0]
         return self.model.tenant_column(name) if name else None
 
     def build(self) -> None:
@@ -497,6 +504,16 @@ def _create_role(conn: psycopg.Connection, role: str, member_of: str | None) -> 
             s, ident))
 
 
+def _tables(ctx: AuditContext) -> tuple[str, ...]:
+    """The tables the matrix covers: the tenant table itself (a tenant sees its own tenant row
+    only), then every direct and indirect tenant table."""
+    model = ctx.tenant_model
+    if not model.found():
+        return ()
+    own = (model.tenant_table,) if model.tenant_table in ctx.oids and model.tenant_key else ()
+    return (*own, *model.tenant_tables())  # type: ignore[return-value]
+
+
 def run_isolation(
     settings: Settings,
     database: str,
@@ -518,7 +535,7 @@ def run_isolation(
             fx.build()
             tenant_a = _tenant_context(ctx, fx, member_of)
             matrix.settings, matrix.jwt_sub = tenant_a.settings, tenant_a.sub
-            tables = ctx.tenant_model.tenant_tables() if ctx.tenant_model.found() else ()
+            tables = _tables(ctx)
             for name in tables:
                 seen = _sees_own_row(conn, fx, name, role, tenant_a)
                 if seen is not None:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import sys
+from typing import Annotated
+
 import typer
 
 from workbench import db as dbmod
 from workbench.cli._common import DsnOption, console, settings_from
+from workbench.errors import BadParameter
 from workbench.server import EmbeddedServer
 from workbench.settings import redact
 
-group = typer.Typer(help="Start, stop and inspect the database server.", no_args_is_help=True)
+group = typer.Typer(help="Start, stop and inspect the database server; drop what the workbench "
+                    "made.", no_args_is_help=True)
 
 
 @group.command()
@@ -43,6 +48,25 @@ def status(dsn: DsnOption = None) -> None:
     with dbmod.connection(settings, autocommit=True) as conn:
         row = conn.execute("SELECT version()").fetchone()
     console.print(row[0] if row else "?")
+
+
+@group.command()
+def drop(
+    name: Annotated[str, typer.Argument(help="A database the workbench created (a clone, a "
+                                        "variant, a report's kept clone).", show_default=False)],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Drop without asking.")] = False,
+    dsn: DsnOption = None,
+) -> None:
+    """Drop a database the workbench created; any other is refused."""
+    settings = settings_from(dsn)
+    dbmod.require_droppable(settings, name)  # a database not ours is refused before any question
+    if not yes:
+        if not sys.stdin.isatty():
+            raise BadParameter(f"db drop {name}: pass --yes to drop it (no terminal to ask on)")
+        typer.confirm(f"drop database {name} on {dbmod.describe_target(settings.conninfo(None))}?",
+                      abort=True)
+    dbmod.drop_owned(settings, name)
+    console.print(f"dropped {name}")
 
 
 @group.command()

@@ -66,7 +66,11 @@ def isolation(
     fail_on_leak: Annotated[bool, typer.Option(
         "--fail-on-leak", help="Exit 1 when any attempt crossed tenants.")] = False,
 ) -> None:
-    """As tenant A, try to read and change tenant B's rows in every tenant table (rolled back)."""
+    """As tenant A, try to read and change tenant B's rows (rolled back).
+
+    Every tenant table and the tenant table itself (B's own row there),
+    each with the control that tenant A's context shows A its own row.
+    """
     settings = settings_from(dsn)
     if app_role is not None:  # the library takes a missing role as "none"; a user means one
         with dbmod.connection(settings, autocommit=True) as conn:

@@ -13,6 +13,7 @@ from workbench.errors import BadParameter, NotFound
 from workbench.load.queryset_load import load_target
 from workbench.load.runner import LoadSpec, check_shape, run_load
 from workbench.load.workload import list_workloads
+from workbench.load.writes import WRITE_SHARE
 
 Workload = Annotated[str | None, typer.Option(
     "--workload", help="Profile in loadtests/workloads/ (the reviewed schema's catalog).",
@@ -31,6 +32,9 @@ Prepare = Annotated[bool, typer.Option("--prepare/--no-prepare", help="Prepared 
 BypassRls = Annotated[bool, typer.Option("--bypass-rls", help="Run as service_role.")]
 Ui = Annotated[bool, typer.Option("--ui", help="Locust's web UI on 127.0.0.1:8089.")]
 Results = Annotated[Path | None, typer.Option("--results", help="Results folder.")]
+WriteShare = Annotated[float | None, typer.Option(
+    "--write-share", help="With --target: the share of requests that are writes inferred from "
+    "the catalog, rolled back (0: reads only).", show_default="0.2")]
 
 
 def load(
@@ -48,6 +52,7 @@ def load(
     target: TargetOption = None,
     queries_from: QueriesFromOption = None,
     queries_dir: QueriesDirOption = None,
+    write_share: WriteShare = None,
     dsn: DsnOption = None,
     database: DatabaseOption = None,
 ) -> None:
@@ -67,13 +72,16 @@ def load(
         if given:
             raise BadParameter(f"{', '.join(given)}: only for --workload runs (the reviewed "
                                "schema's catalog), not --target; drop them")
-    elif queries_from or queries_dir:
-        raise BadParameter("--queries-from/--queries-dir go with --target DB")
+    elif queries_from or queries_dir or write_share is not None:
+        raise BadParameter("--queries-from/--queries-dir/--write-share go with --target DB")
+    if write_share is not None and not 0 <= write_share < 1:
+        raise BadParameter(f"--write-share must be at least 0 and below 1, got {write_share:g}")
     settings = settings_from(dsn, database)
     if target:
         run = load_target(settings, target, queries_from=queries_from, queries_dir=queries_dir,
                           users=users, spawn_rate=spawn_rate, duration=duration,
-                          processes=processes, results_dir=results)
+                          processes=processes, results_dir=results,
+                          write_share=WRITE_SHARE if write_share is None else write_share)
         console.print(f"[bold]{target}[/]: {run.total_rps():.0f} req/s, "
                       f"{run.failure_count()} failures -> {run.folder}")
         console.print(run.latency_us.to_string(index=False))

@@ -94,6 +94,10 @@ def report(
     duration: Annotated[str, typer.Option("--duration", help="Load: how long.")] = "8s",
     growth: Annotated[bool, typer.Option("--growth/--no-growth",
                                          help="Growth curves at the profile's scales.")] = True,
+    keep: Annotated[bool, typer.Option(
+        "--keep/--no-keep", help="With --schema/--migrations: keep the seeded clone for "
+        "explain/load/isolation --target (drop it later with `workbench db drop NAME`); by "
+        "default it is dropped at the end.")] = False,
     dsn: DsnOption = None,
     database: DatabaseOption = None,
 ) -> None:
@@ -112,8 +116,12 @@ def report(
                                "not --schema/--migrations; drop them")
         _subject(settings_from(dsn, database), schema, migrations, SubjectOptions(
             profile=profile, queries_from=queries_from, queries_dir=queries_dir,
-            platform=platform, users=users, duration=duration, growth=growth), fail_on)
+            platform=platform, users=users, duration=duration, growth=growth, keep=keep),
+            fail_on)
         return
+    if keep:
+        raise BadParameter("--keep goes with --schema/--migrations (the reviewed report's "
+                           "variants are always kept); drop it")
     if fail_on is not None and fail_on not in SEVERITIES:
         raise BadParameter(f"--fail-on {fail_on!r}: choose one of {', '.join(SEVERITIES)}")
     if gate_variant not in VARIANTS:
@@ -198,7 +206,9 @@ def _subject(settings: Settings, schema: str | None, migrations: Path | None,
     console.print(f"[bold]{run.status}[/bold]: {phases}\nreport: {run.run_dir / 'index.html'}")
     if clone := run.facts.get("clone", {}).get("database"):
         console.print(f"the seeded clone {clone} is kept for `workbench explain/load/isolation "
-                      f"--target {clone}`; drop it with `dropdb {clone}` when done")
+                      f"--target {clone}`; drop it with `workbench db drop {clone}` when done"
+                      if options.keep else f"the seeded clone {clone} was dropped (--keep "
+                      "keeps it for explain/load/isolation --target)")
     rank = {s: i for i, s in enumerate(SEVERITIES)}
     gated = [f for f in run.findings if fail_on and f.severity in rank
              and rank[f.severity] >= rank[fail_on]]

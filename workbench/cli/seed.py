@@ -61,13 +61,10 @@ def _schemas_of(settings: Settings, target: str | None) -> tuple[str, ...]:
 
 def _explain(settings: Settings, database: str, profile: str, scale: float,
              schemas: tuple[str, ...], model: Any = None) -> str:
-    """The plan listing of one database (or which hand-written generators would run)."""
-    from workbench.seed.catalog_runner import explain_plan, pick_engine
+    """The plan listing of one database (tables a profile's generators make say so)."""
+    from workbench.seed.catalog_runner import explain_plan
 
     prof = load_profile(profile, scale)
-    if pick_engine(settings, database, prof) == "tables":
-        return (f"{database}: profile {prof.name!r} drives the reviewed schema's hand-written "
-                "generators (workbench/seed/tables.py); every table they write is present")
     head = f"{database}: would be seeded from its catalog with profile {prof.name!r}\n"
     return head + explain_plan(settings, database, prof, schemas=schemas, model=model)
 
@@ -121,8 +118,8 @@ def seed(
 ) -> None:
     """Seed the variant databases, or any database (--target, or --database naming one).
 
-    A profile whose hand-written generators do not fit the database's tables seeds it from its
-    catalog instead (every table, any schema).
+    Every table comes from the database's catalog, except those the profile hands to its own
+    generators (the shipped profiles: the reviewed schema's, when the database has its tables).
     """
     if sum((replace, resume, restore)) > 1:
         raise BadParameter("--replace, --resume and --restore exclude each other; pass one")

@@ -28,7 +28,8 @@ from workbench.experiments.data import build_database
 from workbench.queries import Query, draw_parameters, select_queries
 from workbench.risks.subject import named
 from workbench.schema.units import apply_unit, get_unit
-from workbench.seed import seed_database
+from workbench.seed import load_profile, seed_database
+from workbench.seed.reuse import copy_seeded, seeded_candidates
 from workbench.settings import Settings
 
 PARTITION_UNIT = "0300_partition_append_only_by_month"
@@ -39,10 +40,12 @@ CLONE = "archival_clone"  # in _workbench: outside the fingerprint, WAL-logged l
 
 
 def pruning_frame(conn: psycopg.Connection,
-                  tables: Sequence[str] = PARTITIONED_TABLES) -> pd.DataFrame:
-    """One row per table: partitions, pruned and scanned for a one-month query (EXPLAIN)."""
+                  tables: Sequence[str] | None = None) -> pd.DataFrame:
+    """One row per table: partitions, pruned and scanned for a query by the partition key
+    (EXPLAIN); by default every partitioned table the catalog holds."""
     rows = []
-    for table in tables:
+    for table in tables if tables is not None else [
+            k.label for k in explain.partitioned_tables(conn)]:
         p = explain.partition_pruning(conn, table)
         rows.append({k: v for k, v in p.items() if k != "plan"} | {"scanned": len(p["scanned"])})
     return pd.DataFrame(rows)
@@ -197,7 +200,9 @@ def growth(
     moved) and they are timed again. With ``profile`` the data is the seeder's, and ``scale``
     multiplies the profile (:func:`workbench.experiments.growth.scales_for` gives sizes that
     reach its full volume: three decades at premortem); without, ``scale`` is the synthetic
-    generator's (1.0 = about 120k rows), for quick tests. Each query's plan fingerprint is
+    generator's (1.0 = about 120k rows), for quick tests. Where a variant database holds that
+    very seed untouched (the report's baseline at full volume), it is copied instead of seeded
+    again (:mod:`workbench.seed.reuse`; ``data`` says so). Each query's plan fingerprint is
     kept per size, and ``flipped`` marks where it changed from the size before. The database
     is dropped at the end.
     """
@@ -207,8 +212,14 @@ def growth(
     try:
         for scale in scales:
             build_database(settings, name, scale=None if profile else scale)
+            copied = None
             if profile:
-                seed_database(settings, name, profile, scale=scale)
+                copied = copy_seeded(settings, name, seeded_candidates(settings),
+                                     load_profile(profile, scale))
+                if copied is None:
+                    if not db.database_exists(settings, name):  # a copy lost its source
+                        build_database(settings, name, scale=None)
+                    seed_database(settings, name, profile, scale=scale)
             with db.connection(settings, name, autocommit=True, prepare_threshold=None) as conn:
                 history = conn.execute(sql.SQL("SELECT {}").format(sql.SQL(" + ").join(
                     sql.SQL("(SELECT count(*) FROM {})").format(sql.Identifier(t))
@@ -224,7 +235,8 @@ def growth(
                             conn, [q], sets, variant=layout, warmup=0, repeats=1)}
                         for r in _median_ms(conn, q, sets, repeats):
                             rows.append(r | {"shape": shapes.get(r["params"], ""),
-                                "scale": scale, "data": f"profile {profile}" if profile
+                                "scale": scale, "data": (f"profile {profile}" + (
+                                    f" (copied from {copied})" if copied else "")) if profile
                                 else "synthetic", "history_rows": int(history[0]) if history else 0,
                                 "layout": layout, "timing": "plain execution, client clock",
                                 "max_parallel_workers_per_gather":

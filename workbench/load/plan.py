@@ -7,7 +7,8 @@ tenant model and the database) and writes one JSON file; every Locust process re
 (``--queryset FILE``), so no process guesses. This module is what Locust processes import, so
 it stays light: a slow import delays gevent's loop past Locust's run-time timer.
 
-A task's weight is the query's weight (calls, for a captured workload). Each tenant
+A task's weight is the query's weight (calls, for a captured workload); a write (``writes``:
+:mod:`workbench.load.writes`) runs in a transaction that is rolled back. Each tenant
 carries its size (users are drawn in proportion), one set of values per query, and the caller
 its policies expect: the model's ``current_setting`` names get the tenant's id, and where
 policies call ``auth.uid()`` a member of the tenant (from the membership table) goes into
@@ -59,8 +60,9 @@ class LoadPlan:
                                                   for q in self.queries})
 
     def read_queries(self) -> dict[str, ReadQuery]:
-        """Each query as a read request whose context is the plan's."""
-        return {q["name"]: ReadQuery(q["name"], q["sql"], tuple(q["params"]), self.context_sql)
+        """Each query as a request whose context is the plan's (a write: rolled back)."""
+        return {q["name"]: ReadQuery(q["name"], q["sql"], tuple(q["params"]), self.context_sql,
+                                     bool(q.get("writes")))
                 for q in self.queries}
 
     def directory(self) -> TenantDirectory:
@@ -70,11 +72,14 @@ class LoadPlan:
                                 for t in self.tenants])
 
     @staticmethod
-    def values(tenant: Tenant, query: ReadQuery, rng: random.Random) -> dict[str, Any]:
-        """The tenant's values for ``query`` (one of its drawn sets)."""
+    def values(tenant: Tenant, query: ReadQuery, rng: random.Random) -> dict[str, Any] | None:
+        """The tenant's values for ``query`` (one of its drawn sets); None for a write the
+        tenant has no values for (no row of that table to write from)."""
         values: dict[str, list[dict[str, Any]]] = tenant.params["values"]  # type: ignore[assignment]
-        options = values.get(query.name) or [{}]
-        return dict(rng.choice(options))
+        options = values.get(query.name)
+        if not options and query.rolled_back:
+            return None
+        return dict(rng.choice(options or [{}]))
 
     @staticmethod
     def context(tenant: Tenant) -> dict[str, Any]:

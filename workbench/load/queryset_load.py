@@ -17,6 +17,8 @@ from workbench.errors import BadParameter
 from workbench.load.plan import CONTEXT_KEYS, LoadPlan, json_value
 from workbench.load.runner import LoadRun, LoadSpec, run_load
 from workbench.load.tenants import LOAD_ROLE
+from workbench.load.writes import WRITE_SHARE, infer_writes
+from workbench.load.writes import weights as write_weights
 from workbench.querysets.draw import Drawer, tenants
 from workbench.querysets.draw import Tenant as DrawnTenant
 from workbench.querysets.model import QuerySet, Skipped
@@ -59,9 +61,13 @@ def _member(conn: psycopg.Connection, model: TenantModel, tenant: DrawnTenant) -
 
 def build(
     conn: psycopg.Connection, model: TenantModel, queries: QuerySet, *,
-    max_tenants: int = MAX_TENANTS, page_size: int = 25,
+    max_tenants: int = MAX_TENANTS, page_size: int = 25, write_share: float = WRITE_SHARE,
+    profile: str = "ci",
 ) -> LoadPlan:
-    """Draw values for the read queries of ``queries``, per tenant (the largest ones)."""
+    """Draw values for the read queries of ``queries``, per tenant (the largest ones), and add
+    the writes the catalog allows (:mod:`workbench.load.writes`, rolled back) as
+    ``write_share`` of the requests (0: reads only); ``profile`` is the seeding profile whose
+    generators make the written values."""
     reads = queries.reads()
     ranked = [t for t in tenants(conn, model) if t.size > 0][:max_tenants]
     drawer = Drawer(conn, model, page_size=page_size)
@@ -84,24 +90,35 @@ def build(
             "values": {name: [{k: json_value(v) for k, v in ps.values.items()} for ps in sl]
                        for name, sl in sets.items()}})
     chosen = [q for q in reads if q.name in usable]
-    return LoadPlan(
-        queries.source, context_sql(model),
-        [{"name": q.name, "sql": q.sql, "params": list(q.params),
-          "weight": queries.weights.get(q.name, 1.0)} for q in chosen],
-        per_tenant, [{"name": s.name, "reason": s.reason} for s in skipped.values()])
+    entries: list[dict[str, Any]] = [
+        {"name": q.name, "sql": q.sql, "params": list(q.params),
+         "weight": queries.weights.get(q.name, 1.0)} for q in chosen]
+    if write_share > 0 and ranked:
+        found = infer_writes(conn, model, [t.id for t in ranked], profile=profile)
+        weight = write_weights({q.name: queries.weights.get(q.name, 1.0) for q in chosen},
+                               found.queries, write_share)
+        entries += [{"name": q.name, "sql": q.sql, "params": list(q.params),
+                     "weight": weight[q.name], "writes": True} for q in found.queries]
+        for drawn in per_tenant:
+            drawn["values"].update(found.values.get(drawn["id"], {}))
+        skipped.update({s.name: s for s in found.skipped})
+    return LoadPlan(queries.source, context_sql(model), entries, per_tenant,
+                    [{"name": s.name, "reason": s.reason} for s in skipped.values()])
 
 
 def grant_load_role(conn: psycopg.Connection, model: TenantModel) -> None:
-    """Let the load role read the model's schemas (on a workbench-owned database only).
+    """Let the load role read and write the model's schemas (a workbench-owned database only).
 
     Where the schema has Supabase's ``authenticated`` role the load role inherits it (its
-    grants are the application's); otherwise it is granted SELECT on every table, so that RLS,
-    not a missing privilege, decides what a tenant sees.
+    grants are the application's); otherwise it is granted SELECT, INSERT and UPDATE on every
+    table (and its sequences, for defaults), so that RLS, not a missing privilege, decides
+    what a tenant sees and writes (the plan's writes are rolled back).
     """
     conn.execute(read_sql("load/role.sql"))  # type: ignore[arg-type]
     for schema in model.schemas or ("public",):
         conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {s} TO {r}; "
-                             "GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {r}").format(
+                             "GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA {s} TO {r}; "
+                             "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {s} TO {r}").format(
             s=sql.Identifier(schema), r=sql.Identifier(LOAD_ROLE)))
 
 
@@ -130,8 +147,10 @@ def load_target(
     settings: Settings, target: str, *, queries_from: str | None = None,
     queries_dir: Path | None = None, users: int = 10, spawn_rate: float = 10.0,
     duration: str = "10s", processes: int = 1, results_dir: Path | None = None,
+    write_share: float = WRITE_SHARE,
 ) -> LoadRun:
-    """The query set of ``target`` (captured, a folder, or inferred) under load."""
+    """The query set of ``target`` (captured, a folder, or inferred) under load, with the
+    catalog's inferred writes as ``write_share`` of the requests."""
     from workbench import tenancy
     from workbench.querysets import sources
 
@@ -140,6 +159,6 @@ def load_target(
         model = tenancy.infer(conn)
         queries = sources.choose(conn, model, queries_from=queries_from, queries_dir=queries_dir)
         grant_load_role(conn, model)
-        plan = build(conn, model, queries)
+        plan = build(conn, model, queries, write_share=write_share)
     return run_plan(settings, target, plan, users=users, spawn_rate=spawn_rate,
                     duration=duration, processes=processes, results_dir=results_dir)

@@ -25,6 +25,7 @@ from workbench.errors import BadParameter, WorkbenchError
 from workbench.load import REQUEST_TIMEOUT
 from workbench.load import outages as outage_log
 from workbench.load.histogram import HistogramSet
+from workbench.load.snapshot import write_snapshot
 from workbench.load.tenants import ensure_data, ensure_role
 from workbench.load.workload import load_workload
 from workbench.paths import project_root
@@ -227,7 +228,8 @@ def load_run(folder: Path) -> LoadRun:
     )
 
 
-def build_command(spec: LoadSpec, folder: Path, *, ui: bool = False) -> list[str]:
+def build_command(spec: LoadSpec, folder: Path, *, ui: bool = False,
+                  tenants_file: Path | None = None) -> list[str]:
     """The ``locust`` command line for ``spec`` (no connection details beyond a pooler port)."""
     cmd = [
         sys.executable, "-m", "locust",
@@ -247,6 +249,8 @@ def build_command(spec: LoadSpec, folder: Path, *, ui: bool = False) -> list[str
         cmd += ["--queryset", spec.queryset]
     if spec.target:
         cmd += ["--target", spec.target]
+    if tenants_file is not None:
+        cmd += ["--tenants-file", str(tenants_file)]
     if spec.processes > 1:
         cmd += ["--processes", str(spec.processes)]
     if ui:
@@ -285,7 +289,10 @@ def run_load(
         prepare_database(settings, spec.variant)
     folder = (results_dir or settings.results_dir) / spec.run_id()
     (folder / "histograms").mkdir(parents=True, exist_ok=True)
-    cmd = build_command(spec, folder, ui=ui)
+    tenants = None if spec.queryset else write_snapshot(
+        settings.conninfo(spec.target or settings.database_for(spec.variant)), folder,
+        seed=folder.name)
+    cmd = build_command(spec, folder, ui=ui, tenants_file=tenants)
     started = time.perf_counter()
     try:
         proc = subprocess.run(cmd, env=settings.child_env(), cwd=folder, capture_output=True,
@@ -294,6 +301,9 @@ def run_load(
         scrub_tree(folder, settings.secrets())
         raise WorkbenchError(f"locust did not stop within {seconds + GRACE_SECONDS:.0f}s; "
                              f"partial results in {folder}") from None
+    finally:
+        if tenants is not None:
+            tenants.unlink(missing_ok=True)  # a scratch handover, not part of the bundle
     elapsed = time.perf_counter() - started
     (folder / "locust.log").write_text(proc.stdout + proc.stderr)
     meta = {"spec": asdict(spec), "seconds": round(elapsed, 3), "returncode": proc.returncode,

@@ -55,6 +55,7 @@ from workbench.load import REQUEST_TIMEOUT
 from workbench.load.histogram import POOL_WAIT, HistogramSet
 from workbench.load.outages import OutageLog, backoff_seconds, connection_lost
 from workbench.load.plan import LoadPlan
+from workbench.load.snapshot import read_snapshot
 from workbench.load.tenants import LOAD_ROLE, Tenant, TenantDirectory, params_for
 from workbench.load.transactions import TRANSACTIONS, TxContext, WriteFacts
 from workbench.load.workload import ReadQuery, Workload, load_workload
@@ -123,6 +124,7 @@ class LoadOptions:
     request_timeout: float = REQUEST_TIMEOUT
     queryset: str = ""  # a load plan (workbench.load.plan) instead of a workload profile
     target: str = ""  # the database to load instead of the variant's
+    tenants_file: str = ""  # the run's tenant directory, read once by the runner
 
     @classmethod
     def from_environment(cls, environment: Environment) -> LoadOptions:
@@ -138,6 +140,7 @@ class LoadOptions:
             pg_port=str(opts.pg_port or ""), hot_seed=opts.hot_seed or "",
             request_timeout=float(opts.request_timeout),
             queryset=opts.queryset or "", target=opts.target or "",
+            tenants_file=opts.tenants_file or "",
         )
 
 
@@ -165,6 +168,8 @@ def _add_arguments(parser: Any) -> None:
     parser.add_argument("--hot-seed", default="", help="picks the rows writers contend on")
     parser.add_argument("--request-timeout", type=float, default=REQUEST_TIMEOUT,
                         help="seconds a request may wait for an answer before it fails")
+    parser.add_argument("--tenants-file", default="",
+                        help="tenant directory the runner read (else each process reads it)")
     parser.add_argument("--queryset", default=env("WORKBENCH_LOAD_QUERYSET", ""),
                         help="load plan JSON (workbench.load.plan) instead of --workload")
     parser.add_argument("--target", default=env("WORKBENCH_LOAD_TARGET", ""),
@@ -210,6 +215,8 @@ class ProcessState:
         with self._lock:
             if self._tenants is None and self.plan is not None:
                 self._tenants = self.plan.directory()
+            if self._tenants is None and self.options.tenants_file:
+                self._tenants, self._facts = read_snapshot(Path(self.options.tenants_file))
             if self._tenants is None:
                 with psycopg.connect(self.direct_conninfo, autocommit=True) as conn:
                     self._tenants = TenantDirectory.load(conn, seed=self.options.hot_seed)
@@ -222,8 +229,10 @@ class ProcessState:
             return self.plan.read_queries()
         return {n: ReadQuery.load(n) for n in names if n not in TRANSACTIONS}
 
-    def params(self, query: ReadQuery, tenant: Tenant, rng: random.Random) -> dict[str, object]:
-        """Values for ``query``'s parameters, the tenant's own."""
+    def params(self, query: ReadQuery, tenant: Tenant, rng: random.Random
+               ) -> dict[str, object] | None:
+        """Values for ``query``'s parameters, the tenant's own (None: a write the tenant has
+        nothing to write from)."""
         if self.plan is not None:
             return self.plan.values(tenant, query, rng)
         return params_for(query.params, tenant, rng)
@@ -465,14 +474,23 @@ class PostgresUser(User):
         With prepared statements off (the application's ``prepare: false``) the context and
         the query go as one simple-protocol message, which PostgreSQL runs as one implicit
         transaction, so ``set_config(..., true)`` ends with it. With them on, the four
-        statements (BEGIN, context, query, COMMIT) are pipelined.
+        statements (BEGIN, context, query, COMMIT) are pipelined. A ``rolled_back`` query (a
+        load plan's write) runs in a transaction that is rolled back: the server does the
+        write's work and the data stays as it was; its length is the rows it wrote.
         """
         assert self.tenant is not None
         params = self.state.params(query, self.tenant, self.rng)
+        if params is None:  # a write this tenant has no row to write from: no request
+            return
         name, context = self._context(query.name)
         options = self.state.options
 
         def body(conn: psycopg.Connection) -> int:
+            if query.rolled_back:
+                with conn.transaction(force_rollback=True):
+                    if options.tenant_context:
+                        conn.execute(query.context_sql, context)  # type: ignore[arg-type]
+                    return max(conn.execute(query.sql, params).rowcount, 0)  # type: ignore[arg-type]
             if not options.tenant_context:
                 return len(conn.execute(query.sql, params).fetchall())  # type: ignore[arg-type]
             if not options.prepare:

@@ -66,6 +66,7 @@ class ReadQuery:
     sql: str
     params: tuple[str, ...]
     context: str = ""  # the statement that sets role and tenant ("": ``set_tenant.sql``)
+    rolled_back: bool = False  # a write a load plan runs in a transaction it rolls back
 
     @cached_property
     def context_sql(self) -> str:

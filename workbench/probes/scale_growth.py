@@ -53,9 +53,9 @@ class _AppendOnlyGrowth(ScaleProbe):
             problems.append(f"{', '.join(inline)} stored inline")
         reason = "; ".join(problems)
         if not problems and pruning is not None:
-            reason = (f"{self.table} is partitioned by month ({pruning['partitions']} partitions); "
-                      f"a one-month query from {pruning['window_start_utc'][:7]} pruned "
-                      f"{pruning['pruned']} and read {len(pruning['scanned'])}")
+            reason = (f"{self.table} is partitioned ({pruning['key']}, "
+                      f"{pruning['partitions']} partitions); a query on {pruning['window']} "
+                      f"pruned {pruning['pruned']} and read {len(pruning['scanned'])}")
         return Observation(bool(problems), reason, evidence, plan_paths(evidence))
 
 

@@ -25,6 +25,7 @@ from workbench.probes import registry
 from workbench.probes.runner import load_findings, run_probes, select
 from workbench.report import html, notebooks, scorecard
 from workbench.schema.variants import apply_variant
+from workbench.seed.reuse import snapshot_name, snapshot_seed
 from workbench.settings import VARIANTS, Settings, redact_setting, scrub_tree
 from workbench.sqlfiles import read_sql
 
@@ -61,7 +62,7 @@ def prepare(settings: Settings, profile: str, run_dir: Path, progress: Progress,
 
     Each variant's seeding report is kept in the bundle (``seed_<variant>.json``).
     """
-    from workbench.seed import seed_database
+    from workbench.seed import load_profile, seed_database
 
     out: dict[str, Any] = {}
     for variant in VARIANTS:
@@ -74,6 +75,9 @@ def prepare(settings: Settings, profile: str, run_dir: Path, progress: Progress,
                 f"seeding {v} ({profile}): {table}"),
         )
         seeded.save(run_dir / f"seed_{variant}.json")
+        if variant == VARIANTS[0]:  # the schema the growth curve rebuilds: keep its fresh seed
+            snapshot_seed(settings, result.database, snapshot_name(settings, variant),
+                          load_profile(profile), seed=seed)
         out[variant] = {"database": result.database, "units": list(result.units),
                         "apply_seconds": round(result.seconds, 2), "seed_rows": seeded.rows,
                         "seed_seconds": round(seeded.wall_seconds, 2)}
@@ -172,6 +176,7 @@ def run_report(
     finally:
         os.environ.clear()
         os.environ.update(saved_env)
+        db.drop_database(settings, snapshot_name(settings, VARIANTS[0]))  # served the notebooks
     timings["notebooks"] = round(sum(r.seconds for r in runs), 2)
 
     if remaining_probes:

@@ -38,6 +38,8 @@ SEVERITIES = ("critical", "high", "medium", "low", "info")
 PLAN_SEVERITY = {"seq_scan_large": "medium", "spill": "medium", "nested_loop": "medium",
                  "misestimate": "low", "filter_heavy_index": "low"}
 SPEEDUP_WORTH = 1.5  # a measured index counts as a finding when a query gets this much faster
+TABLES_NAMED = 8     # a finding's title names this many of its tables, then counts the rest
+DETAIL_CHARS = 300   # a finding's detail line on the page (the JSON keeps every table)
 
 
 @dataclass
@@ -55,6 +57,7 @@ class SubjectOptions:
     whatif_repeats: int = 3
     growth: bool = True
     growth_queries: int = 12
+    keep: bool = False  # keep the seeded clone after the run (for explain/load --target)
 
 
 @dataclass
@@ -66,6 +69,7 @@ class Finding:
     title: str
     detail: str = ""
     evidence: str = ""
+    tables: dict[str, str] = field(default_factory=dict)  # per table, when one check found many
 
 
 @dataclass
@@ -122,17 +126,31 @@ def audit_findings(report: Any) -> list[Finding]:
     for r in report.findings("info"):
         detail = r.error or r.detail
         out.append(Finding(r.severity, "audit", f"{r.title} ({r.count})" if r.count else r.title,
-                           " ".join(str(detail).split())[:300], "audit.json"))
+                           " ".join(str(detail).split())[:DETAIL_CHARS], "audit.json"))
     return out
 
 
+def named_tables(tables: list[str], shown: int = TABLES_NAMED) -> str:
+    """``a, b, c`` or ``a, b, ... and 7 more``: how one finding names the tables it covers."""
+    head = ", ".join(tables[:shown])
+    return head if len(tables) <= shown else f"{head} and {len(tables) - shown} more"
+
+
 def isolation_findings(matrix: Any) -> list[Finding]:
-    """One critical finding per table whose rows crossed tenants."""
+    """One critical finding for every table whose rows crossed tenants: how many, which, and
+    per table (``tables``, kept in the JSON) the attempts that leaked."""
     by_table: dict[str, list[str]] = {}
     for cell in matrix.leaks():
         by_table.setdefault(cell.table, []).append(f"{cell.operation} ({cell.context})")
-    return [Finding("critical", "isolation", f"tenant A reached tenant B's rows in {table}",
-                    ", ".join(sorted(ops)), "isolation.json") for table, ops in by_table.items()]
+    if not by_table:
+        return []
+    tables = sorted(by_table)
+    per_table = {t: ", ".join(sorted(by_table[t])) for t in tables}
+    n = len(tables)
+    return [Finding("critical", "isolation", f"tenant A reached tenant B's rows in {n} "
+                    f"table{'s' if n > 1 else ''}: {named_tables(tables)}",
+                    "; ".join(f"{t}: {ops}" for t, ops in per_table.items())[:DETAIL_CHARS],
+                    "isolation.json", per_table)]
 
 
 def plan_findings(frame: pd.DataFrame) -> list[Finding]:
@@ -250,7 +268,33 @@ def run_subject(
     options: SubjectOptions | None = None,
     progress: Progress = lambda _m: None,
 ) -> SubjectRun:
-    """The whole report for the schema at ``source`` (a DSN, only read) or in ``migrations``."""
+    """The whole report for the schema at ``source`` (a DSN, only read) or in ``migrations``.
+
+    The seeded clone is dropped at the end (also when a phase or the run fails) unless
+    ``options.keep``: it is the workbench's own, and a kept one holds a seeded copy of the
+    schema on the server until ``workbench db drop`` removes it.
+    """
+    opts = options or SubjectOptions()
+    subject = source and db.describe_target(source) or str(migrations)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    run_dir = settings.results_dir / f"{stamp}-schema"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    run = SubjectRun(run_dir, "", subject)
+    started = time.perf_counter()
+    _clone_and_seed(settings, run, source=source, migrations=migrations, options=opts,
+                    progress=progress)
+    run.facts["clone"]["kept"] = opts.keep
+    try:
+        _phases(settings, run, opts, progress, started)
+    finally:
+        if not opts.keep:
+            db.drop_database(settings, run.database)
+    return run
+
+
+def _phases(settings: Settings, run: SubjectRun, opts: SubjectOptions, progress: Progress,
+            started: float) -> None:
+    """Every phase after the seed, on the clone ``run.database``, then the page."""
     from workbench import tenancy
     from workbench.audit.context import AuditOptions
     from workbench.audit.isolation import run_isolation
@@ -261,16 +305,7 @@ def run_subject(
     from workbench.load.queryset_load import grant_load_role, run_plan
     from workbench.querysets import draw, plans, sources
 
-    opts = options or SubjectOptions()
-    subject = source and db.describe_target(source) or str(migrations)
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    run_dir = settings.results_dir / f"{stamp}-schema"
-    run_dir.mkdir(parents=True, exist_ok=True)
-    run = SubjectRun(run_dir, "", subject)
-    started = time.perf_counter()
-    _clone_and_seed(settings, run, source=source, migrations=migrations, options=opts,
-                    progress=progress)
-    name = run.database
+    name, run_dir = run.database, run.run_dir
     state: dict[str, Any] = {}
 
     with db.connection(settings, name, autocommit=True, prepare_threshold=None) as conn:
@@ -336,7 +371,7 @@ def run_subject(
 
         def load_plan() -> Any:
             grant_load_role(conn, _inferred(m))
-            return build_plan(conn, _inferred(m), state["qs"])
+            return build_plan(conn, _inferred(m), state["qs"], profile=opts.profile)
 
         plan = _phase(run, "load plan", progress, load_plan) if "qs" in state else None
 
@@ -370,7 +405,6 @@ def run_subject(
     progress("page")
     run.timings["total"] = round(time.perf_counter() - started, 2)
     _write(run, state, settings)
-    return run
 
 
 def _write(run: SubjectRun, state: dict[str, Any], settings: Settings) -> None:

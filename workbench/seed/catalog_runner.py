@@ -27,7 +27,8 @@ import psycopg
 from psycopg import sql
 
 from workbench import db
-from workbench.errors import UnsafeOperation, one_line
+from workbench.errors import BadParameter, UnsafeOperation, one_line
+from workbench.seed.anomalies import AnomalySpec, inject_anomalies
 from workbench.seed.catalog_model import SchemaCatalog
 from workbench.seed.engine import (
     Build,
@@ -48,6 +49,7 @@ from workbench.seed.runner import (
     SeedReport,
     TableStats,
     check_previous_run,
+    default_partition_rows,
     defer_keys,
     peak_rss_mb,
     restore_deferred,
@@ -75,18 +77,6 @@ class CatalogSeedReport(SeedReport):
     plan: str = ""  # digest of the plan's decisions
 
 
-def pick_engine(settings: Settings, database: str, prof: Profile) -> str:
-    """``tables`` when the profile drives the hand-written generators and the database has
-    every table they write; else ``catalog``. Decided by the profile and the catalog."""
-    if prof.engine != "tables":
-        return "catalog"
-    from workbench.seed.tables import TABLES
-
-    with db.connection(settings, database, autocommit=True) as conn:
-        present = {r[0] for r in conn.execute(read_sql("seed/catalog/public_tables.sql"))}  # type: ignore[arg-type]
-    return "tables" if set(TABLES) <= present else "catalog"
-
-
 def build_plan(conn: psycopg.Connection, prof: Profile, *, schemas: tuple[str, ...] = ("public",),
                model: TenantModel | None = None) -> Plan:
     """Read the catalog and the tenant model and make the plan (reads only)."""
@@ -96,8 +86,10 @@ def build_plan(conn: psycopg.Connection, prof: Profile, *, schemas: tuple[str, .
     if model is None:
         model = infer(conn, schemas=schemas)
     over = parse_overrides(prof.name, prof.catalog, prof.scale)
-    return make_plan(catalog, model, over, reference=reference_tables(conn, catalog), conn=conn,
+    plan = make_plan(catalog, model, over, reference=reference_tables(conn, catalog), conn=conn,
                      tenants=prof.tenants)
+    plan.profile = prof
+    return plan
 
 
 def explain_plan(settings: Settings, database: str, prof: Profile, *,
@@ -159,7 +151,7 @@ def _share(prof: Profile, index: int) -> tuple[float, float]:
 
 
 def _prepare(conn: psycopg.Connection, plan: Plan, database: str, prof: Profile, seed: int,
-             mode: str, reference: set[str]) -> set[int]:
+             mode: str, reference: set[str], anomalies: AnomalySpec | None = None) -> set[int]:
     """Refuse, replace or resume (as the runner does); returns the tasks already done."""
     run, done = check_previous_run(conn, database, prof, seed, mode)
     if done is not None:
@@ -172,7 +164,8 @@ def _prepare(conn: psycopg.Connection, plan: Plan, database: str, prof: Profile,
         record_reference(conn, reference)
     conn.execute("TRUNCATE _workbench.seed_tenants, _workbench.seed_run")
     conn.execute(read_sql("seed/run_started.sql"),  # type: ignore[arg-type]
-                 (prof.name, prof.scale, seed))
+                 (prof.name, prof.scale, seed,
+                  json.dumps(anomalies.counts) if anomalies else None))
     return set()
 
 
@@ -224,20 +217,23 @@ def _recover(settings: Settings, database: str, mode: str, schemas: tuple[str, .
 def seed_catalog(settings: Settings, database: str, prof: Profile, *, seed: int = 0,
                  workers: int = 2, mode: str = "refuse", allow_destroy: bool = False,
                  progress: Progress | None = None, copy_format: str = "binary",
-                 schemas: tuple[str, ...] = ("public",), model: TenantModel | None = None
-                 ) -> CatalogSeedReport:
+                 schemas: tuple[str, ...] = ("public",), model: TenantModel | None = None,
+                 anomalies: AnomalySpec | None = None) -> CatalogSeedReport:
     """Seed ``database`` from its catalog with ``prof`` (already scaled); see the docstring.
 
-    The worker processes start first and import while this process plans and prepares."""
+    The worker processes start first and import while this process plans and prepares.
+    ``anomalies``: defects planted after the restore (a profile whose generators make the
+    reviewed schema's tables, which sql/seed/anomalies/ is written for)."""
     db.require_destroyable(settings, database, allow_destroy=allow_destroy, action="seed")
     with WorkerPool(min(workers, prof.tenants) if workers > 1 else 0, __name__) as pool:
         return _seed_catalog(settings, database, prof, seed, workers, mode, progress,
-                             copy_format, schemas, model, pool)
+                             copy_format, schemas, model, pool, anomalies)
 
 
 def _seed_catalog(settings: Settings, database: str, prof: Profile, seed: int, workers: int,
                   mode: str, progress: Progress | None, copy_format: str,
-                  schemas: tuple[str, ...], model: Any, pool: WorkerPool) -> CatalogSeedReport:
+                  schemas: tuple[str, ...], model: Any, pool: WorkerPool,
+                  anomalies: AnomalySpec | None) -> CatalogSeedReport:
     started = time.perf_counter()
     _recover(settings, database, mode, schemas)
     report = CatalogSeedReport(database, prof.name, prof.scale, seed, workers, mode, copy_format)
@@ -250,7 +246,11 @@ def _seed_catalog(settings: Settings, database: str, prof: Profile, seed: int, w
         report.plan = plan_digest(plan)
         reference = {t for t, p in plan.tables.items() if p.scope == "reference"}
         report.unseeded_tables = sorted(reference)
-        done = _prepare(conn, plan, database, prof, seed, mode, reference)
+        if anomalies is not None and not plan.handed:
+            raise BadParameter("--anomalies plants defects in the reviewed schema's tables; "
+                               f"profile {prof.name!r} seeds {database!r} from its catalog "
+                               "alone: drop --anomalies")
+        done = _prepare(conn, plan, database, prof, seed, mode, reference, anomalies)
         defer_keys(conn)
     report.phases["prepare"] = time.perf_counter() - phase
     conninfo = settings.conninfo(database)
@@ -265,7 +265,7 @@ def _seed_catalog(settings: Settings, database: str, prof: Profile, seed: int, w
                                                               max(workers, 1), deleted),
                              database):
         phase = time.perf_counter()
-        if GLOBAL not in done:
+        if GLOBAL not in done and plan.generated(tenant=False):
             run_loaders(load_builds, lambda tasks: ((conninfo, plan, prof, seed, tasks),
                                                     {"use_binary": use_binary}),
                         [(GLOBAL, 1.0)], 1, report, progress, {})
@@ -280,6 +280,10 @@ def _seed_catalog(settings: Settings, database: str, prof: Profile, seed: int, w
             report.phases[step] = secs
     with db.connection(settings, database, autocommit=True) as conn:
         _move_sequences(conn, plan)
+        if anomalies is not None and (report.tenants_loaded or mode != "resume"):
+            phase = time.perf_counter()
+            report.anomalies = inject_anomalies(conn, anomalies, seed)
+            report.phases["anomalies"] = time.perf_counter() - phase
         phase = time.perf_counter()
         analyze(settings, database, schemas, max(workers, 1))
         report.phases["analyze"] = time.perf_counter() - phase
@@ -290,6 +294,7 @@ def _seed_catalog(settings: Settings, database: str, prof: Profile, seed: int, w
         for name in plan.order:
             size = conn.execute("SELECT pg_total_relation_size(%s::regclass)", (name,)).fetchone()
             report.tables.setdefault(name, TableStats()).size_bytes = int(size[0]) if size else 0
+        report.default_partition_rows = default_partition_rows(conn)
         report.peak_rss_mb = peak_rss_mb()
         report.wall_seconds = time.perf_counter() - started
         conn.execute(read_sql("seed/run_finished.sql"),  # type: ignore[arg-type]
@@ -297,5 +302,4 @@ def _seed_catalog(settings: Settings, database: str, prof: Profile, seed: int, w
     return report
 
 
-__all__ = ["CatalogSeedReport", "build_plan", "explain_plan", "load_builds", "pick_engine",
-           "seed_catalog"]
+__all__ = ["CatalogSeedReport", "build_plan", "explain_plan", "load_builds", "seed_catalog"]

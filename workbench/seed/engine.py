@@ -26,7 +26,7 @@ import uuid
 import weakref
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +35,7 @@ import polars as pl
 import psycopg
 from psycopg import sql
 
-from workbench.seed import binary
+from workbench.seed import binary, handover
 from workbench.seed import constraints as cons
 from workbench.seed.generators import Context, Spec, values
 from workbench.seed.plan import CheckPlan, FkPlan, Plan, TablePlan, UniquePlan
@@ -88,6 +88,7 @@ class Build:
     seen: dict[tuple[str, str], pl.DataFrame] = field(default_factory=dict)  # keys written
     unique_on: dict[tuple[str, str], weakref.ref] = field(default_factory=dict)  # the key
     # frame each unique key was last made unique on (unchanged since: no repeats to look for)
+    hand: Any = None  # the profile's own generators' state (workbench/seed/handover.py)
 
     def rng(self, table: str, purpose: str) -> np.random.Generator:
         """The stream of one purpose of one table in this build."""
@@ -140,6 +141,9 @@ class Build:
         order = self.tables()
         deferred: list[tuple[TablePlan, FkPlan]] = []
         for name in order:
+            if name in self.plan.handed:  # a profile's generator makes it
+                handover.make_keys(self, name)
+                continue
             tp = self.plan.tables[name]
             rng = self.rng(name, "keys")
             n, parent_of = self.count(tp, rng)
@@ -480,6 +484,8 @@ class Build:
         """Late and self keys whose parent rows were dropped after they were picked."""
         out = []
         for name in self.tables():
+            if name in self.plan.handed:
+                continue
             tp = self.plan.tables[name]
             for f in tp.fks:
                 if not (f.late or f.role == "self") or f.fk.ref_table not in self.rows:
@@ -609,7 +615,10 @@ class TableCopy:
     def __exit__(self, kind: Any, exc: Any, tb: Any) -> None:
         if kind is None:
             self.close()
-        else:
+            return
+        # the COPY fails with the transaction; the caller's exception (an error, Ctrl-C in a
+        # progress callback) is what leaves, not the server's "COPY from stdin failed"
+        with suppress(psycopg.Error):
             self.stack.__exit__(kind, exc, tb)
 
 
@@ -636,6 +645,10 @@ def write_builds(conn: psycopg.Connection, builds: list[Build],
     plan = builds[0].plan
     with conn.cursor() as cur:
         for name in builds[0].tables():
+            if name in plan.handed:  # a profile's generator writes it, per build
+                for build, st in zip(builds, stats, strict=True):
+                    handover.write(cur, build, name, st, report, use_binary=use_binary)
+                continue
             tp = plan.tables[name]
             server = bool(_server_checks(tp))
             with TableCopy(cur, qualified(name), _bases(tp), use_binary) as out:

@@ -36,7 +36,9 @@ KNOWN_TYPES = frozenset({"text", "varchar", "bpchar", "citext", "name", "uuid", 
 ALPHABETS = {"hex": "0123456789abcdef", "digits": string.digits,
              "alnum": string.ascii_letters + string.digits,
              "lower": string.ascii_lowercase + string.digits,
-             "upper": string.ascii_uppercase + string.digits}
+             "upper": string.ascii_uppercase + string.digits,
+             "nanoid": string.ascii_letters + string.digits + "_-",
+             "crockford": "0123456789ABCDEFGHJKMNPQRSTVWXYZ"}
 DEFAULT_RANGES = {  # (low, high) by meaning, for numbers the checks leave open
     "money": (1.0, 5000.0), "percent": (0.0, 100.0), "quantity": (1, 50), "rating": (1, 5),
     "year": (1980, 2026), "age": (18, 90), "position": (0, 100), "duration": (1, 3600),
@@ -188,9 +190,12 @@ def regex_pool(pattern: str, case_insensitive: bool, seed: int, size: int = 256)
 
 
 def _idshape(spec: Spec, rng: np.random.Generator, n: int, ctx: Context) -> pl.Series:
-    """Text ids shaped like the default's or existing rows': prefix + random characters."""
+    """Text ids shaped like the default's or existing rows' (see :mod:`workbench.seed.idformat`):
+    prefix + a uuid, or prefix + random characters of the alphabet seen."""
     p = spec.params
-    alphabet = np.array(list(ALPHABETS[p["alphabet"]]))
+    if p["alphabet"] == "uuid":
+        return _fit_text(p.get("prefix", "") + pl.Series(uuids(rng, n), dtype=pl.String), p)
+    alphabet = np.array(list(p.get("chars") or ALPHABETS[p["alphabet"]]))
     body = alphabet[rng.integers(0, len(alphabet), size=(n, int(p["length"])))]
     joined = body.view(f"U{int(p['length'])}").ravel() if n else np.array([], dtype="U1")
     return _fit_text(p.get("prefix", "") + pl.Series(joined).cast(pl.String), p)

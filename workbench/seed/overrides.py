@@ -19,17 +19,22 @@ time (a typo never silently falls back to a default)::
     "public.tasks.status" = ["open", "done"]
     [catalog.nulls]               # per column: share of NULLs (a nullable column)
     "public.tasks.due_at" = 0.5
+    [catalog.generators]          # per table: a callable that makes its rows ("module:function";
+    "public.bills" = "my_profile:bills"    # tables naming one callable are made together)
+
+``generators`` may instead name a module whose ``GENERATORS`` maps tables to callables
+(``generators = "workbench.seed.profiles.reviewed"``); see :mod:`workbench.seed.handover`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from workbench.errors import BadParameter
 
 KEYS = ("rows_per_tenant", "fanout", "global_rows", "max_rows_per_tenant", "rows", "fanouts",
-        "parents", "columns", "nulls")
+        "parents", "columns", "nulls", "generators")
 
 
 @dataclass(frozen=True)
@@ -45,12 +50,13 @@ class Overrides:
     parents: dict[str, str] = field(default_factory=dict)
     columns: dict[str, Any] = field(default_factory=dict)
     nulls: dict[str, float] = field(default_factory=dict)
+    generators: str | dict[str, str] = field(default_factory=dict)  # module, or per table
 
     def scaled(self, scale: float) -> Overrides:
         """Volumes times ``scale`` (fan-outs and shares stay)."""
-        return Overrides(self.rows_per_tenant * scale, self.fanout, self.global_rows * scale,
-                         self.max_rows_per_tenant, {k: v * scale for k, v in self.rows.items()},
-                         self.fanouts, self.parents, self.columns, self.nulls)
+        return replace(self, rows_per_tenant=self.rows_per_tenant * scale,
+                       global_rows=self.global_rows * scale,
+                       rows={k: v * scale for k, v in self.rows.items()})
 
 
 def _number(profile: str, key: str, value: Any, high: float | None = None) -> float:
@@ -87,6 +93,15 @@ def parse_overrides(profile: str, raw: dict[str, Any], scale: float = 1.0) -> Ov
         if not isinstance(value, str):
             raise BadParameter(f"profile {profile!r}: catalog.parents.{key} must name a "
                                "foreign key constraint")
+    generators = raw.get("generators", {})
+    if isinstance(generators, dict):
+        for key, value in generators.items():
+            if not isinstance(value, str) or ":" not in value:
+                raise BadParameter(f"profile {profile!r}: catalog.generators.{key} must name a "
+                                   "callable as \"module:function\"")
+    elif not isinstance(generators, str):
+        raise BadParameter(f"profile {profile!r}: catalog.generators must name a module or be "
+                           "a table of \"schema.table\" = \"module:function\"")
     defaults = Overrides()
     out = Overrides(
         rows_per_tenant=plain.get("rows_per_tenant", defaults.rows_per_tenant),
@@ -99,6 +114,7 @@ def parse_overrides(profile: str, raw: dict[str, Any], scale: float = 1.0) -> Ov
         parents=parents, columns=columns,
         nulls={k: _number(profile, f"nulls.{k}", v, 1.0)
                for k, v in _table(profile, raw, "nulls").items()},
+        generators=generators,
     )
     return out.scaled(scale) if scale != 1.0 else out
 

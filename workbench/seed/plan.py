@@ -24,9 +24,9 @@ from psycopg import sql
 
 from workbench.errors import BadParameter
 from workbench.seed import constraints as cons
+from workbench.seed import idformat
 from workbench.seed.catalog_model import Col, ForeignKey, SchemaCatalog, Table, UniqueKey
 from workbench.seed.generators import (
-    ALPHABETS,
     DEFAULT_RANGES,
     INT_BOUNDS,
     NUMERIC_TYPES,
@@ -36,6 +36,7 @@ from workbench.seed.generators import (
     regex_pool,
     time_bound_us,
 )
+from workbench.seed.handover import Handover, check_order, groups, resolve
 from workbench.seed.meaning import TEXT_TYPES, meaning_of, pool_for, words
 from workbench.seed.overrides import Overrides, unknown_names
 from workbench.sqlfiles import read_sql
@@ -140,6 +141,10 @@ class Plan:
     schemas: tuple[str, ...]
     unresolved: list[str] = field(default_factory=list)
     tenant_note: str = ""
+    handed: dict[str, Handover] = field(default_factory=dict)  # tables a profile's generator
+    # makes (workbench/seed/handover.py); every other table comes from the catalog
+    generators_note: str = ""  # which tables the profile's generators make, or why none
+    profile: Any = None  # the profile the plan was made for (its generators read it)
 
     def generated(self, *, tenant: bool) -> list[str]:
         """Generated tables of the tenant pass (``tenant=True``) or the global pass."""
@@ -156,6 +161,7 @@ class Plan:
     def explain(self, tenants: int) -> str:
         """What would be generated for each table, and why (``--explain-plan``)."""
         lines = [f"tenant: {self.tenant_note}", f"schemas: {', '.join(self.schemas)}",
+                 *([f"generators: {self.generators_note}"] if self.generators_note else []),
                  f"order: {len(self.order)} generated tables, "
                  f"{sum(1 for t in self.tables.values() if t.scope == 'reference')} reference"]
         kept = sorted(t for t, p in self.tables.items() if p.scope == "reference")
@@ -224,40 +230,6 @@ def _column_hints(table: Table) -> dict[str, cons.Hint]:
             m.regex.extend(h.regex)
             m.required = m.required or h.required
     return merged
-
-
-def _id_shape(samples: list[str]) -> dict[str, Any] | None:
-    """(prefix, alphabet, length) of text ids, from values a default produced or rows hold."""
-    samples = [s for s in samples if s]
-    if not samples:
-        return None
-    prefix = samples[0]
-    for s in samples[1:]:
-        while not s.startswith(prefix):
-            prefix = prefix[:-1]
-    cut = max((prefix.rfind(ch) for ch in "_-:"), default=-1)
-    prefix = prefix[:cut + 1] if cut >= 0 else ""
-    rest = [s[len(prefix):] for s in samples]
-    chars = set("".join(rest))
-    name = next((n for n in ("hex", "digits", "lower", "upper") if chars <= set(ALPHABETS[n])),
-                "alnum")
-    length = max(len(r) for r in rest) or 12
-    return {"prefix": prefix, "alphabet": name, "length": length}
-
-
-def _sample_default(conn: psycopg.Connection | None, default: str) -> list[str]:
-    """Evaluate a default a few times in a read-only transaction (nothing is kept)."""
-    if conn is None or "nextval(" in default:
-        return []
-    try:
-        with conn.transaction(force_rollback=True):
-            conn.execute("SET TRANSACTION READ ONLY")
-            conn.execute("SELECT setseed(0.5)")  # random() repeats: the same plan next time
-            rows = conn.execute(sql.SQL("SELECT ({})::text FROM generate_series(1, 20)").format(
-                sql.SQL(default))).fetchall()  # type: ignore[arg-type]
-        return [r[0] for r in rows if r[0] is not None]
-    except psycopg.Error:
-        return []
 
 
 def _bounds(col: Col, hint: cons.Hint | None, meaning: str | None, integer: bool
@@ -381,24 +353,14 @@ def _text_spec(table: Table, col: Col, hint: cons.Hint | None, meaning: str | No
     if hint and hint.min_len:
         params["min_len"] = hint.min_len
     reason = f"text by meaning '{meaning}'" if meaning else "text"
-    default = col.default or ""
-    if UUID_DEFAULT.search(default):
-        params = {**params, "meaning": None, "alphabet": "hex"}
-        return Spec("idshape", "text id like its uuid default",
-                    {"prefix": "", "alphabet": "hex", "length": 32,
-                     **{k: v for k, v in params.items() if k in ("max_len", "min_len")}},
-                    null_share, col.base)
-    if default and "(" in default and not NATURAL_TIME.search(default):
-        shape = _id_shape(_sample_default(conn, default))
-        if shape:
-            return Spec("idshape", f"text id shaped like its default {default[:40]!r}",
-                        {**shape, **{k: v for k, v in params.items()
-                                     if k in ("max_len", "min_len")}}, null_share, col.base)
-    if not default and (words(col.name)[-1:] == ["id"]) and not (hint and hint.regex):
+    fit = {k: v for k, v in params.items() if k in ("max_len", "min_len")}
+    shape, why = _id_format(table, col, conn)
+    if shape:
+        return Spec("idshape", why, {**shape, **fit}, null_share, col.base)
+    if not col.default and (words(col.name)[-1:] == ["id"]) and not (hint and hint.regex):
         # a text key the application makes (cuid, nanoid): random, fixed length
         return Spec("idshape", "text id without a default: random, like a cuid",
-                    {"prefix": "", "alphabet": "lower", "length": 25,
-                     **{k: v for k, v in params.items() if k in ("max_len", "min_len")}},
+                    {"prefix": "", "alphabet": "lower", "length": 25, **fit},
                     null_share, col.base)
     if hint and hint.regex:
         pattern, icase = hint.regex[0]
@@ -409,6 +371,28 @@ def _text_spec(table: Table, col: Col, hint: cons.Hint | None, meaning: str | No
         return Spec("text", f"no value found matching {pattern!r}: rows are checked and "
                     "dropped", params, null_share, col.base)
     return Spec("text", reason, params, null_share, col.base)
+
+
+def _id_format(table: Table, col: Col, conn: psycopg.Connection | None
+               ) -> tuple[dict[str, Any] | None, str]:
+    """The shape of a text id column and why: its default read, else evaluated, else the
+    source's rows as ``workbench clone`` recorded them (:mod:`workbench.seed.idformat`)."""
+    default = col.default or ""
+    if default and not NATURAL_TIME.search(default):
+        shape = idformat.shape_of_default(default)
+        if shape:
+            return shape, f"text id like its default {default[:40]!r}"
+        if "(" in default:
+            shape = idformat.shape_of_samples(idformat.sample_default(conn, default))
+            if shape:
+                return shape, f"text id shaped like its default's values {default[:40]!r}"
+        if UUID_DEFAULT.search(default):
+            return ({"prefix": "", "alphabet": "uuid", "length": 36},
+                    "text id like its uuid default")
+    shape = idformat.recorded_shape(conn, table.name, col.name)
+    if shape:
+        return shape, "text id shaped like the source's rows (recorded by workbench clone)"
+    return None, ""
 
 
 def _matching_pool(table: Table, col: Col, meaning: str | None, pattern: str, icase: bool,
@@ -453,17 +437,20 @@ def _anchor_choice(tp: TablePlan, candidates: list[ForeignKey], over: Overrides,
     return min(candidates, key=rank) if candidates else None
 
 
-def _order(tables: dict[str, TablePlan], tenant_table: str | None
+def _order(tables: dict[str, TablePlan], tenant_table: str | None, listed: list[str] = ()
            ) -> tuple[list[str], set[tuple[str, str]]]:
     """Topological order (parents first) and the edges left late to break cycles.
 
     A direct table comes after the tenant table even without a foreign key to it (its tenant
-    column takes the tenant row's key).
+    column takes the tenant row's key); tables a profile's generators make come in the order
+    the profile lists them (``listed``: a generator may read what an earlier one made).
     """
+    after = {t: set(listed[:i]) for i, t in enumerate(listed)}
     deps = {t: {f.ref_table for f in tp.table.foreign_keys
                 if f.ref_table in tables and f.ref_table != t
                 and tables[f.ref_table].scope != "reference"}
             | ({tenant_table} if tenant_table and tp.scope == "direct" else set())
+            | {p for p in after.get(t, ()) if tables[p].scope != "reference"}
             for t, tp in tables.items() if tp.scope != "reference"}
     order: list[str] = []
     late: set[tuple[str, str]] = set()
@@ -513,12 +500,19 @@ def make_plan(catalog: SchemaCatalog, model: TenantModel, over: Overrides, *,
     for name, table in catalog.tables.items():
         scope, _ = _scope(name, model)
         tables[name] = TablePlan(name, "reference" if name in reference else scope, table)
-    order, late_edges = _order(tables, tenant_table)
+    handed, hand_note = resolve(over.generators, catalog.tables) if over.generators else ({}, "")
+    check_order(list(handed), catalog.tables)
+    order, late_edges = _order(tables, tenant_table, list(handed))
     position = {t: i for i, t in enumerate(order)}
     unresolved: list[str] = []
     for name in order:
+        own: list[str] = []  # a handed table's generator fills what the catalog cannot
         _plan_table(tables[name], tables, model, over, conn, tenants, late_edges, position,
-                    unresolved)
+                    own if name in handed else unresolved)
+        if name in handed:
+            tp = tables[name]
+            tp.rows_reason = f"made by the profile's generator {handed[name][0]}"
+            tp.notes.extend(f"its generator must fill {u}" for u in own)
     for tp in tables.values():
         if tp.scope == "reference":
             tp.rows_reason = "reference rows already present: kept, foreign keys point at them"
@@ -526,7 +520,8 @@ def make_plan(catalog: SchemaCatalog, model: TenantModel, over: Overrides, *,
             f"{len(model.direct())} direct, {len(model.indirect())} indirect tables"
             if tenant_table else "none found: every table global")
     return Plan(tables, order, tenant_table, tuple(model.tenant_key) if tenant_table else (),
-                catalog.schemas, unresolved, note)
+                catalog.schemas, unresolved, note,
+                groups({t: v for t, v in handed.items() if t in position}, order), hand_note)
 
 
 def _plan_table(tp: TablePlan, tables: dict[str, TablePlan], model: TenantModel, over: Overrides,

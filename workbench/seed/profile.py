@@ -37,12 +37,9 @@ SHARES = (
 )
 TEXT = ("email_body_kb", "email_body_sigma")
 TOP_LEVEL = ("description", "tenants", "skew", "start", "end", "days", "growth", "weekday",
-             "hours", "per_tenant", "per_day", "per_parent", "shares", "text", "engine",
-             "catalog")
-# Which generators a profile drives: "tables" = the reviewed schema's hand-written ones
-# (workbench/seed/tables.py; per_tenant ... text are then required), "catalog" = the engine that
-# reads any schema's catalog (workbench/seed/engine.py; its overrides live in [catalog]).
-ENGINES = ("tables", "catalog")
+             "hours", "per_tenant", "per_day", "per_parent", "shares", "text", "catalog")
+# per_tenant ... text are the volumes of the reviewed schema's own generators
+# (workbench/seed/profiles/reviewed.py): required when a profile names a generators module.
 ANCHOR = dt.date(2026, 10, 31)  # the shipped profiles' ``end``; see the module docstring
 
 
@@ -67,8 +64,7 @@ class Profile:
     text: dict[str, float]
     scale: float = 1.0
     source: Path | None = field(default=None, compare=False)
-    engine: str = "catalog"
-    catalog: dict[str, Any] = field(default_factory=dict)  # raw [catalog]: engine.overrides
+    catalog: dict[str, Any] = field(default_factory=dict)  # raw [catalog]: seed/overrides.py
 
     def scaled(self, scale: float) -> Profile:
         """The profile with every per-tenant and per-day volume multiplied by ``scale``.
@@ -99,7 +95,7 @@ class Profile:
             "business_hours": list(self.business_hours), "after_hours": self.after_hours,
             "per_tenant": self.per_tenant, "per_day": self.per_day,
             "per_parent": self.per_parent, "shares": self.shares, "text": self.text,
-            "scale": self.scale, "engine": self.engine, "catalog": self.catalog,
+            "scale": self.scale, "catalog": self.catalog,
         }
 
 
@@ -180,14 +176,15 @@ def parse_profile(name: str, data: dict[str, Any], source: Path | None = None) -
             or business[0] >= business[1]):
         raise BadParameter(f"{_where(name, 'hours.business')} must be [first_hour, end_hour]")
     weekday = _section(name, data, "weekday", WEEKDAYS, required=False)
-    engine = data.get("engine", "catalog")
-    if engine not in ENGINES:
-        raise BadParameter(f"{_where(name, 'engine')} must be one of {', '.join(ENGINES)}, "
-                           f"got {engine!r}")
-    hand = engine == "tables"  # the hand-written generators need every one of their volumes
+    if "engine" in data:
+        raise BadParameter(f"{_where(name, 'engine')}: every profile runs on the catalog engine "
+                           "now; remove the key (a profile's own generators are named in "
+                           "[catalog] generators)")
     catalog = data.get("catalog", {})
     if not isinstance(catalog, dict):
         raise BadParameter(f"{_where(name, 'catalog')} must be a table")
+    # a profile module (generators = "module") reads every one of these volumes
+    hand = isinstance(catalog.get("generators"), str)
     return Profile(
         name=name,
         description=str(data.get("description", "")),
@@ -205,7 +202,6 @@ def parse_profile(name: str, data: dict[str, Any], source: Path | None = None) -
         shares=_section(name, data, "shares", SHARES, high=1.0, required=hand),
         text=_section(name, data, "text", TEXT, required=hand),
         source=source,
-        engine=engine,
         catalog=catalog,
     )
 

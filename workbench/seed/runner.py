@@ -1,9 +1,13 @@
-"""Orchestration: refuse or resume, defer indexes, load tenants in parallel, restore, analyze.
+"""Seeding's shared machinery: the entry point, refuse or resume, deferred keys, loaders.
 
-Work is split by tenant: each tenant is generated and COPYed in one transaction that also
-records the tenant as done, so an interrupted run (Ctrl-C, kill -9) never leaves half a tenant,
-and ``resume`` simply loads the tenants not yet recorded. Tenants are handed out largest first
-so that the heavy tail does not leave one worker finishing alone.
+:func:`seed_database` is the one entry point; every seed runs on the catalog engine
+(:mod:`workbench.seed.catalog_runner`), a profile's own generators included
+(:mod:`workbench.seed.handover`). What lives here is what that engine and others share: the
+refuse/resume rules, dropping keys and indexes and restoring them step by step, and the loader
+processes. Work is split by tenant: each tenant is generated and COPYed in one transaction that
+also records the tenant as done, so an interrupted run (Ctrl-C, kill -9) never leaves half a
+tenant, and ``resume`` simply loads the tenants not yet recorded. Tenants are handed out
+largest first so that the heavy tail does not leave one worker finishing alone.
 """
 
 from __future__ import annotations
@@ -26,15 +30,12 @@ from psycopg import sql
 
 from workbench import db
 from workbench.errors import BadParameter, UnsafeOperation, WorkbenchError
-from workbench.seed.anomalies import AnomalySpec, inject_anomalies, load_anomalies
-from workbench.seed.parallel_ddl import Statement, analyze, referenced_table, resolve, run_parallel
+from workbench.seed.anomalies import load_anomalies
+from workbench.seed.parallel_ddl import Statement, referenced_table, resolve, run_parallel
 from workbench.seed.pool import WorkerPool, spawn
 from workbench.seed.profile import Profile, check_scale, load_profile
-from workbench.seed.safety import restored_on_failure
-from workbench.seed.tables import TABLES, Tenant, tenant_chunks
 from workbench.seed.unique_rows import delete_duplicates
-from workbench.seed.values import Calendar, pools
-from workbench.seed.writer import Catalog, chunk_rows, copy_chunk, side_chunk
+from workbench.seed.writer import Catalog
 from workbench.settings import Settings
 from workbench.sqlfiles import read_sql
 
@@ -103,59 +104,7 @@ def tenant_weights(profile: Profile) -> np.ndarray:
     return raw * profile.tenants / raw.sum()
 
 
-# ---------------------------------------------------------------- worker side
-
-
-def load_tenants(conninfo: str, profile: Profile, seed: int, catalog: Catalog,
-                 tasks: list[tuple[int, float]], report: Callable[[str, int], None] | None = None,
-                 *, use_binary: bool = True) -> Iterator[tuple[int, dict[str, list[float]]]]:
-    """Generate and COPY each tenant in one transaction that also records it as done.
-
-    Yields ``(tenant, {table: [rows, copy_bytes, seconds]})`` after each commit.
-    """
-    cal, value_pools = Calendar.of(profile), pools()
-    sides = catalog.side_tables(TABLES)
-    with psycopg.connect(conninfo, application_name="workbench-seed") as conn:
-        for stmt in SESSION:
-            conn.execute(stmt)  # type: ignore[arg-type]
-        conn.commit()
-        for index, weight in tasks:
-            t = Tenant(seed, index, weight, profile, cal, value_pools)
-            stats: dict[str, list[float]] = {}
-            with conn.transaction(), conn.cursor() as cur:
-                started = time.perf_counter()
-                for table, data in tenant_chunks(t):
-                    if table not in catalog.columns:
-                        continue
-                    chunks = [(table, data)]
-                    chunks += [(side.name, side_chunk(side, data, catalog))
-                               for side in sides.get(table, ())]
-                    for name, chunk in chunks:
-                        nbytes = copy_chunk(cur, name, chunk, catalog, use_binary=use_binary)
-                        rows = chunk_rows(chunk)
-                        now = time.perf_counter()
-                        entry = stats.setdefault(name, [0, 0, 0.0])
-                        entry[0] += rows
-                        entry[1] += nbytes
-                        entry[2] += now - started
-                        started = now
-                        if report:
-                            report(name, rows)
-                cur.execute("INSERT INTO _workbench.seed_tenants (tenant, rows) VALUES (%s, %s)",
-                            (index, json.dumps({k: v[0] for k, v in stats.items()})))
-            yield index, stats
-
-
 # ---------------------------------------------------------------- coordinator side
-
-
-def _nonempty_tables(conn: psycopg.Connection, catalog: Catalog) -> list[str]:
-    out = []
-    for table in catalog.columns:
-        q = sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(sql.Identifier("public", table))
-        if conn.execute(q).fetchone()[0]:  # type: ignore[index]
-            out.append(table)
-    return out
 
 
 def check_previous_run(conn: psycopg.Connection, database: str, profile: Profile, seed: int,
@@ -180,28 +129,6 @@ def check_previous_run(conn: psycopg.Connection, database: str, profile: Profile
             )
         return run, {r[0] for r in conn.execute("SELECT tenant FROM _workbench.seed_tenants")}
     return run, None
-
-
-def _prepare(conn: psycopg.Connection, catalog: Catalog, database: str, profile: Profile,
-             seed: int, mode: Mode, anomalies: AnomalySpec | None) -> set[int]:
-    """Apply the refuse/replace/resume rules; returns the tenants already done."""
-    filled = _nonempty_tables(conn, catalog)
-    run, done = check_previous_run(conn, database, profile, seed, mode, filled)
-    if done is not None:
-        return done
-    if mode == "resume" and not run and filled:
-        raise UnsafeOperation(f"database {database!r} holds rows the seeder did not "
-                              "write; nothing to resume (use --replace)")
-    if mode == "replace" or filled:
-        tables = sql.SQL(", ").join(sql.Identifier("public", t) for t in catalog.columns)
-        conn.execute(sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(tables))
-    conn.execute("TRUNCATE _workbench.seed_tenants, _workbench.seed_run")
-    conn.execute(
-        "INSERT INTO _workbench.seed_run (id, profile, scale, seed, anomalies) "
-        "VALUES (1, %s, %s, %s, %s)",
-        (profile.name, profile.scale, seed, json.dumps(anomalies.counts) if anomalies else None),
-    )
-    return set()
 
 
 def defer_keys(conn: psycopg.Connection) -> int:
@@ -358,67 +285,12 @@ def seed_database(
         raise BadParameter(f"--copy-format must be binary or csv, got {copy_format!r}")
     prof = load_profile(profile, scale) if not isinstance(profile, Profile) else (
         profile.scaled(scale) if scale != 1.0 else profile)
-    from workbench.seed.catalog_runner import pick_engine, seed_catalog
+    from workbench.seed.catalog_runner import seed_catalog
 
-    if pick_engine(settings, database, prof) == "catalog":  # any schema: from its catalog
-        if anomalies is not None:
-            raise BadParameter("--anomalies plants defects in the reviewed schema's tables; "
-                               f"profile {prof.name!r} seeds {database!r} from its catalog: "
-                               "drop --anomalies")
-        return seed_catalog(settings, database, prof, seed=seed, workers=workers, mode=mode,
-                            allow_destroy=allow_destroy, progress=progress,
-                            copy_format=copy_format, schemas=schemas, model=tenancy)
     spec = load_anomalies(anomalies) if anomalies is not None else None
-    db.require_destroyable(settings, database, allow_destroy=allow_destroy, action="seed")
-    started = time.perf_counter()
-    report = SeedReport(database, prof.name, prof.scale, seed, workers, mode, copy_format)
-    weights = tenant_weights(prof)
-    planned = _planned_rows(prof, weights)
-    # A worker process costs ~1 s of CPU to start (it starts now and imports while this one
-    # prepares); below ~100k rows per worker it only slows things.
-    loaders = report.workers = max(1, min(workers, sum(planned.values()) // 100_000))
-    with WorkerPool(loaders if loaders > 1 else 0, __name__) as pool:
-        phase = time.perf_counter()
-        with db.connection(settings, database, autocommit=True) as conn:
-            catalog = Catalog.read(conn)
-            sides = {s.name for group in catalog.side_tables(TABLES).values() for s in group}
-            report.unseeded_tables = sorted(set(catalog.columns) - set(TABLES) - sides)
-            done = _prepare(conn, catalog, database, prof, seed, mode, spec)
-            defer_keys(conn)
-        report.phases["prepare"] = time.perf_counter() - phase
-
-        todo = [(i, float(weights[i])) for i in range(prof.tenants) if i not in done]
-        report.tenants_skipped = len(done)
-        # Keys and indexes are dropped from here to the restore: any failure (Ctrl-C included)
-        # restores them before it leaves (workbench/seed/safety.py).
-        with restored_on_failure(lambda deleted: restore_deferred(settings, database, workers,
-                                                                 deleted), database):
-            phase = time.perf_counter()
-            _run_tenants(settings.conninfo(database), prof, seed, catalog, todo, loaders, report,
-                         progress, planned, pool, use_binary=copy_format == "binary")
-            report.phases["load"] = time.perf_counter() - phase
-            for step, secs in restore_deferred(settings, database, workers).items():
-                report.phases[step] = secs
-    with db.connection(settings, database, autocommit=True) as conn:
-        if spec is not None and (report.tenants_loaded or mode != "resume"):
-            phase = time.perf_counter()
-            report.anomalies = inject_anomalies(conn, spec, seed)
-            report.phases["anomalies"] = time.perf_counter() - phase
-        phase = time.perf_counter()
-        analyze(settings, database, ("public",), workers)
-        report.phases["analyze"] = time.perf_counter() - phase
-        for table, size in conn.execute(
-            "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c "
-            "JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition"
-        ):
-            report.tables.setdefault(table, TableStats()).size_bytes = int(size)
-        report.default_partition_rows = default_partition_rows(conn)
-        report.peak_rss_mb = peak_rss_mb()
-        report.wall_seconds = time.perf_counter() - started
-        conn.execute("UPDATE _workbench.seed_run SET finished_at = clock_timestamp(), "
-                     "report = %s", (json.dumps(report.to_dict(), default=str),))
-    return report
+    return seed_catalog(settings, database, prof, seed=seed, workers=workers, mode=mode,
+                        allow_destroy=allow_destroy, progress=progress, copy_format=copy_format,
+                        schemas=schemas, model=tenancy, anomalies=spec)
 
 
 def default_partition_rows(conn: psycopg.Connection) -> dict[str, int]:
@@ -435,21 +307,6 @@ def default_partition_rows(conn: psycopg.Connection) -> dict[str, int]:
     return out
 
 
-def _planned_rows(prof: Profile, weights: np.ndarray) -> dict[str, int]:
-    """Expected rows per table (for progress bars; children are estimates)."""
-    total = weights.sum()
-    plan = {t: round(prof.per_tenant[t] * total) for t in prof.per_tenant}
-    plan.update({t: round(prof.per_day[t] * prof.days * total) for t in prof.per_day})
-    plan["organizations"] = prof.tenants
-    plan["email_bodies"] = plan["email_history"]
-    plan["contacts"] = round(plan["customers"] * prof.per_parent["contacts"])
-    plan["order_line_items"] = round(plan["orders"] * prof.per_parent["order_line_items"])
-    plan["api_tokens"] = round(plan["users"] * prof.per_parent["api_tokens"])
-    plan["inventory"] = round(plan["products"] * plan["locations"] / prof.tenants
-                              * prof.per_parent["inventory"])
-    return plan
-
-
 def split_tenants(todo: list[tuple[int, float]], workers: int) -> list[list[tuple[int, float]]]:
     """Largest tenant first onto the least loaded worker (LPT), so the heavy tail balances."""
     bins: list[list[tuple[int, float]]] = [[] for _ in range(min(workers, len(todo)))]
@@ -459,15 +316,6 @@ def split_tenants(todo: list[tuple[int, float]], workers: int) -> list[list[tupl
         bins[k].append(task)
         load[k] += task[1]
     return bins
-
-
-def _run_tenants(conninfo: str, prof: Profile, seed: int, catalog: Catalog,
-                 todo: list[tuple[int, float]], workers: int, report: SeedReport,
-                 progress: Progress | None, planned: dict[str, int], pool: WorkerPool, *,
-                 use_binary: bool) -> None:
-    run_loaders(load_tenants, lambda tasks: ((conninfo, prof, seed, catalog, tasks),
-                                             {"use_binary": use_binary}),
-                todo, workers, report, progress, planned, pool)
 
 
 Job = tuple[tuple[Any, ...], dict[str, Any]]

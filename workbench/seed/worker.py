@@ -22,7 +22,7 @@ def main() -> None:
     """Load the tenants of the job on stdin, reporting on stdout.
 
     The job is ``(load, args, kwargs)``: a loader function (pickled by name, e.g.
-    ``runner.load_tenants`` or ``catalog_runner.load_builds``) and its arguments.
+    ``catalog_runner.load_builds``) and its arguments.
     """
     for module in sys.argv[1:]:
         importlib.import_module(module)

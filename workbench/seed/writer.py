@@ -217,11 +217,12 @@ def encode_chunk(table: str, data: dict[str, Any], catalog: Catalog, *, use_bina
 
 
 def copy_chunk(cur: psycopg.Cursor, table: str, data: dict[str, Any], catalog: Catalog, *,
-               use_binary: bool = True) -> int:
-    """COPY one chunk into ``table``; returns the payload's size in bytes."""
+               use_binary: bool = True, target: sql.Composable | None = None) -> int:
+    """COPY one chunk into ``table`` (``target``: its quoted name, when not ``public.table``);
+    returns the payload's size in bytes."""
     names, fmt, payload = encode_chunk(table, data, catalog, use_binary=use_binary)
     stmt = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT {})").format(
-        sql.Identifier("public", table), sql.SQL(", ").join(map(sql.Identifier, names)),
+        target or sql.Identifier("public", table), sql.SQL(", ").join(map(sql.Identifier, names)),
         sql.SQL(fmt),
     )
     size = 0

@@ -6,7 +6,8 @@
 --     set_config('app.organization_id', <uuid>, true) and raises 42501 when it is unset or
 --     empty (after a transaction-local set ends, the setting reads as '').
 --   * every one of the 15 tenant tables (and user_sessions, which reaches the tenant through
---     users) gets RLS ENABLEd and FORCEd (the owner is not exempt)
+--     users, and organizations itself, by its key) gets RLS ENABLEd and FORCEd (the owner is
+--     not exempt)
 --     and one policy tenant_isolation FOR ALL TO public, USING and WITH CHECK
 --     organization_id = (SELECT public.current_organization_id()): wrapped in SELECT it is an
 --     initplan, evaluated once per statement, not per row.
@@ -115,6 +116,13 @@ ALTER TABLE public.users ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON public.users AS PERMISSIVE FOR ALL TO public
     USING (organization_id = (SELECT public.current_organization_id()))
     WITH CHECK (organization_id = (SELECT public.current_organization_id()));
+
+-- organizations is the tenant table: a tenant sees and changes its own row only, so its policy
+-- compares the key (id) where the others compare organization_id.
+ALTER TABLE public.organizations ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON public.organizations AS PERMISSIVE FOR ALL TO public
+    USING (id = (SELECT public.current_organization_id()))
+    WITH CHECK (id = (SELECT public.current_organization_id()));
 
 -- user_sessions has no organization_id of its own: it is tenant data through its NOT NULL
 -- user_id -> users (an indirect tenant table), so its policy follows that key.

@@ -1,7 +1,8 @@
 -- 0130_rls_all_tenant_tables / revert
 -- Drops the tenant_isolation policies and the function, turns RLS off again on the 13 tables
--- that had none (and on user_sessions, the indirect one), un-forces users and api_tokens and
--- recreates their six original policies exactly as the baseline (020, 030) writes them.
+-- that had none (and on user_sessions, the indirect one, and organizations, the tenant table),
+-- un-forces users and api_tokens and recreates their six original policies exactly as the
+-- baseline (020, 030) writes them.
 -- The caller wraps this script in a transaction.
 
 DROP POLICY tenant_isolation ON public.activities;
@@ -21,6 +22,8 @@ DROP POLICY tenant_isolation ON public.quotes;
 DROP POLICY tenant_isolation ON public.users;
 DROP POLICY tenant_isolation ON public.user_sessions;
 ALTER TABLE public.user_sessions DISABLE ROW LEVEL SECURITY, NO FORCE ROW LEVEL SECURITY;
+DROP POLICY tenant_isolation ON public.organizations;
+ALTER TABLE public.organizations DISABLE ROW LEVEL SECURITY, NO FORCE ROW LEVEL SECURITY;
 
 ALTER TABLE public.activities DISABLE ROW LEVEL SECURITY, NO FORCE ROW LEVEL SECURITY;
 ALTER TABLE public.contacts DISABLE ROW LEVEL SECURITY, NO FORCE ROW LEVEL SECURITY;
