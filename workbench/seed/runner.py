@@ -361,15 +361,22 @@ def run_loaders(load: Callable[..., Iterator[tuple[int, dict[str, list[float]]]]
         proc.stdin.write(pickle.dumps((load, *job(tasks))))
         proc.stdin.close()
 
+    errors: list[BaseException] = []  # raised by the caller's callbacks in a follower thread
+
     def follow(proc: subprocess.Popen[bytes]) -> None:
         assert proc.stdout is not None
-        for raw in proc.stdout:
-            kind, _, rest = raw.decode().rstrip("\n").partition(" ")
-            if kind == "P":
-                table, rows = rest.split(" ")
-                tick(table, int(rows))
-            elif kind == "D":
-                record(json.loads(rest)["stats"])
+        try:
+            for raw in proc.stdout:
+                kind, _, rest = raw.decode().rstrip("\n").partition(" ")
+                if kind == "P":
+                    table, rows = rest.split(" ")
+                    tick(table, int(rows))
+                elif kind == "D":
+                    record(json.loads(rest)["stats"])
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread, raised there
+            errors.append(exc)
+            for other in procs:
+                other.kill()
 
     try:
         threads = [threading.Thread(target=follow, args=(p,), daemon=True) for p in procs]
@@ -377,6 +384,8 @@ def run_loaders(load: Callable[..., Iterator[tuple[int, dict[str, list[float]]]]
             th.start()
         for th in threads:
             th.join()
+        if errors:
+            raise errors[0]
     except BaseException:  # no worker may still write while the failure restores the keys
         for proc in procs:
             proc.kill()
