@@ -167,8 +167,11 @@ def copy_database(settings: Settings, source: str, name: str) -> bool:
             raise _refuse(name, "replace")
         if not _state(conn, source)[1]:
             raise _refuse(source, "copy")
-        deadline = time.monotonic() + 5  # sessions that just closed take a moment to end
-        while conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s",
+        # Sessions that just closed take a moment to end. Autovacuum workers are not counted:
+        # CREATE DATABASE stops them itself (after a seed they are vacuuming its new rows).
+        deadline = time.monotonic() + 5
+        while conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s "
+                           "AND backend_type = 'client backend'",
                            (source,)).fetchone()[0]:  # type: ignore[index]
             if time.monotonic() > deadline:
                 return False
