@@ -95,8 +95,11 @@ class Build:
         who = self.slot if self.slot >= 0 else 1_000_000
         return rng_for(self.seed, who, f"{table}#{purpose}")
 
-    def size(self) -> int:
-        """Rows this build makes (once its keys are made)."""
+    def size(self) -> int | None:
+        """Rows this build makes (once its keys are made); None when a profile's generator
+        streams some of them (their number is known only once written)."""
+        if self.plan.handed:
+            return None
         return sum(r.keys.height for r in self.rows.values())
 
     def tables(self) -> list[str]:
