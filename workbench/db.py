@@ -145,12 +145,14 @@ def create_database(settings: Settings, name: str, *, replace: bool, allow_destr
         if exists:
             conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(ident))
         conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(ident))
-        conn.execute(
-            sql.SQL("COMMENT ON DATABASE {} IS {}").format(
-                ident, sql.Literal(f"{OWNER_MARK}: created by the schema workbench")
-            )
-        )
+        _mark_owned(conn, ident)
     return True
+
+
+def _mark_owned(conn: psycopg.Connection, ident: sql.Identifier) -> None:
+    """The comment by which the workbench knows a database as its own."""
+    conn.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+        ident, sql.Literal(f"{OWNER_MARK}: created by the schema workbench")))
 
 
 def copy_database(settings: Settings, source: str, name: str) -> bool:
@@ -185,8 +187,7 @@ def copy_database(settings: Settings, source: str, name: str) -> bool:
                 ident, sql.Identifier(source), strategy))
         except psycopg.errors.ObjectInUse:
             return False  # someone connected to the source in between
-        conn.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(
-            ident, sql.Literal(f"{OWNER_MARK}: created by the schema workbench")))
+        _mark_owned(conn, ident)
     return True
 
 

@@ -21,13 +21,16 @@ from workbench.load.transactions import WriteFacts
 FILE_NAME = "tenants.pickle"
 
 
-def write_snapshot(conninfo: str, folder: Path, *, seed: str) -> Path:
-    """Read the directory and write facts of the database at ``conninfo`` into ``folder``."""
+def read_tenants(conninfo: str, *, seed: str) -> tuple[TenantDirectory, WriteFacts]:
+    """The tenant directory and write facts of the database at ``conninfo``, from the server."""
     with psycopg.connect(conninfo, autocommit=True) as conn:
-        directory = TenantDirectory.load(conn, seed=seed)
-        facts = WriteFacts.read(conn)
+        return TenantDirectory.load(conn, seed=seed), WriteFacts.read(conn)
+
+
+def write_snapshot(conninfo: str, folder: Path, *, seed: str) -> Path:
+    """:func:`read_tenants` of the database at ``conninfo``, written into ``folder``."""
     path = folder / FILE_NAME
-    path.write_bytes(pickle.dumps((directory, facts)))
+    path.write_bytes(pickle.dumps(read_tenants(conninfo, seed=seed)))
     return path
 
 

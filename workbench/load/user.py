@@ -55,7 +55,7 @@ from workbench.load import REQUEST_TIMEOUT
 from workbench.load.histogram import POOL_WAIT, HistogramSet
 from workbench.load.outages import OutageLog, backoff_seconds, connection_lost
 from workbench.load.plan import LoadPlan
-from workbench.load.snapshot import read_snapshot
+from workbench.load.snapshot import read_snapshot, read_tenants
 from workbench.load.tenants import LOAD_ROLE, Tenant, TenantDirectory, params_for
 from workbench.load.transactions import TRANSACTIONS, TxContext, WriteFacts
 from workbench.load.workload import ReadQuery, Workload, load_workload
@@ -217,10 +217,9 @@ class ProcessState:
                 self._tenants = self.plan.directory()
             if self._tenants is None and self.options.tenants_file:
                 self._tenants, self._facts = read_snapshot(Path(self.options.tenants_file))
-            if self._tenants is None:
-                with psycopg.connect(self.direct_conninfo, autocommit=True) as conn:
-                    self._tenants = TenantDirectory.load(conn, seed=self.options.hot_seed)
-                    self._facts = WriteFacts.read(conn)
+            if self._tenants is None:  # run by hand, without the runner's snapshot
+                self._tenants, self._facts = read_tenants(self.direct_conninfo,
+                                                          seed=self.options.hot_seed)
             return self._tenants, self._facts
 
     def read_queries(self, names: list[str]) -> dict[str, ReadQuery]:

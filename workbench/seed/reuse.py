@@ -88,8 +88,7 @@ def copy_seeded(settings: Settings, target: str, candidates: Iterable[str], prof
     with db.connection(settings, target, autocommit=True) as conn:
         wanted = fingerprint(conn).digest
     for source in candidates:
-        if source == target or not db.database_exists(settings, source) or not db.is_owned(
-                settings, source):
+        if source == target or not db.is_owned(settings, source):  # missing reads as not ours
             continue
         if modified_since_seed(settings, source, profile, seed=seed) != []:
             continue
