@@ -16,6 +16,7 @@ from psycopg import sql
 
 from workbench import db
 from workbench.errors import BadParameter, NotFound, UnsafeOperation
+from workbench.risks.subject import SEED_SQL
 from workbench.schema.fingerprint import fingerprint
 from workbench.schema.variants import apply_variant
 from workbench.seed import binary, load_anomalies, load_profile, seed_database, table_checksums
@@ -68,7 +69,7 @@ def test_fingerprint_unchanged(seeded, connect) -> None:  # type: ignore[no-unty
 def test_every_foreign_key_stays_in_its_tenant(seeded, connect) -> None:  # type: ignore[no-untyped-def]
     _, name, _, _ = seeded
     conn = connect(name)
-    pairs = conn.execute(read_sql("seed/tenant_fk_pairs.sql")).fetchall()  # type: ignore[arg-type]
+    pairs = conn.execute(read_sql(f"{SEED_SQL}/tenant_fk_pairs.sql")).fetchall()  # type: ignore[arg-type]
     assert len(pairs) >= 12
     for child, ccol, parent, pcol in pairs:
         bad = conn.execute(sql.SQL(
@@ -81,7 +82,7 @@ def test_every_foreign_key_stays_in_its_tenant(seeded, connect) -> None:  # type
 
 def test_derived_values_hold(seeded, connect) -> None:  # type: ignore[no-untyped-def]
     _, name, _, _ = seeded
-    rows = connect(name).execute(read_sql("seed/derived_violations.sql")).fetchall()  # type: ignore[arg-type]
+    rows = connect(name).execute(read_sql(f"{SEED_SQL}/derived_violations.sql")).fetchall()  # type: ignore[arg-type]
     assert len(rows) == 6
     assert {rule: n for rule, n in rows if n} == {}
 
@@ -175,7 +176,7 @@ def test_anomalies_are_planted_exactly(settings: Settings, variant: str, tmp_pat
     spec.write_text("[anomalies]\n" + "".join(f"{k} = {v}\n" for k, v in ANOMALIES.items()))
     report = seed_database(settings, name, "ci", workers=1, anomalies=spec)
     with db.connection(settings, name) as conn:
-        derived = dict(conn.execute(read_sql("seed/derived_violations.sql")).fetchall())  # type: ignore[arg-type]
+        derived = dict(conn.execute(read_sql(f"{SEED_SQL}/derived_violations.sql")).fetchall())  # type: ignore[arg-type]
         bad_email = conn.execute(
             "SELECT count(*) FROM customers WHERE email NOT LIKE '%@%'").fetchone()[0]
         bad_json = conn.execute(
@@ -216,6 +217,23 @@ def test_bad_profile_field_names_it(tmp_path: Path) -> None:
     bad.write_text(text)
     with pytest.raises(BadParameter, match=r"profile 'bad': per_tenant.customers must be >= 0"):
         load_profile(bad)
+
+
+def test_volume_keys_belong_to_the_profile_module(tmp_path: Path) -> None:
+    """A profile's per_tenant ... text keys are checked against the generators module it names
+    (the reviewed module's VOLUMES); without a module, or with one that declares none, they are
+    errors that say so."""
+    text = load_profile("ci").source.read_text()  # type: ignore[union-attr]
+    module = 'generators = "workbench.seed.profiles.reviewed"'
+    assert module in text
+    for replacement, message in (
+            ('generators = "workbench.seed.values"', "declares no VOLUMES"),
+            ('generators = "workbench.no_such_module"', "cannot import"),
+            ("", r"per_tenant.customers is not a known key \(known: \)")):
+        bad = tmp_path / "bad.toml"
+        bad.write_text(text.replace(module, replacement))
+        with pytest.raises(BadParameter, match=message):
+            load_profile(bad)
 
 
 @pytest.mark.parametrize("content, message", [
@@ -295,9 +313,10 @@ def test_scale_changes_volumes_not_tenants() -> None:
 
 def test_seeded_distributions_match_the_profile(seeded, settings) -> None:  # type: ignore[no-untyped-def]
     from workbench.seed import stats
+    from workbench.seed.profiles.reviewed import distributions
 
     _, name, _, _ = seeded
-    check = stats.profile_check(settings, name, load_profile("ci"))
+    check = distributions.profile_check(settings, name, load_profile("ci"))
     assert check.height == 6
     assert check["relative_error"].abs().max() < 0.15
     sizes = stats.table_sizes(settings, name)

@@ -15,8 +15,10 @@ from psycopg import sql
 
 from workbench import db
 from workbench.experiments.partitions import PARTITIONED_TABLES
+from workbench.risks.subject import SEED_SQL
 from workbench.schema.variants import apply_variant
-from workbench.seed import list_profiles, load_profile, seed_database, stats
+from workbench.seed import list_profiles, load_profile, seed_database
+from workbench.seed.profiles.reviewed import distributions
 from workbench.settings import VARIANTS, Settings
 from workbench.sqlfiles import read_sql
 
@@ -30,7 +32,7 @@ SPLIT = sql.SQL("public.email_bodies AS b ON b.email_id = e.id "
 def bodies(settings: Settings, name: str, source: sql.Composable) -> tuple[int, str]:
     """(emails with a body, digest of id, tenant, time and bodies) in database ``name``."""
     with db.connection(settings, name) as conn:
-        stmt = sql.SQL(read_sql("seed/email_bodies_compare.sql")).format(bodies=source)  # type: ignore[arg-type]
+        stmt = sql.SQL(read_sql(f"{SEED_SQL}/email_bodies_compare.sql")).format(bodies=source)  # type: ignore[arg-type]
         row = conn.execute(stmt).fetchone()
         assert row is not None
         return int(row[0]), str(row[1])
@@ -53,7 +55,7 @@ def test_both_variants_hold_the_same_email_bodies(settings: Settings) -> None:
     assert "public.email_bodies" not in reports["baseline"].tables
     assert reports["remediated"].unseeded_tables == []
     assert reports["remediated"].default_partition_rows == dict.fromkeys(PARTITIONED, 0)
-    sizes = {v: stats.email_body_sizes(settings, n) for v, n in names.items()}
+    sizes = {v: distributions.email_body_sizes(settings, n) for v, n in names.items()}
     assert sizes["baseline"]["bodies"][0] == sizes["remediated"]["bodies"][0] == stored
     assert sizes["baseline"]["median_html_kb"][0] == sizes["remediated"]["median_html_kb"][0]
     for name in names.values():

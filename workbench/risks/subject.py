@@ -20,6 +20,8 @@ from workbench.paths import project_root, sql_dir
 from workbench.sqlfiles import read_sql
 
 SUBJECT_FILE = "baseline/subject.toml"
+SEED_SQL = "baseline/subject/seed"
+"""The reviewed profile's seeding SQL under ``sql/``: its distributions and planted anomalies."""
 
 
 @cache

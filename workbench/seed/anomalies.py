@@ -1,10 +1,10 @@
 """Known defects injected on request: ground truth for the integrity checks.
 
-Each kind is one file ``sql/seed/anomalies/<kind>.sql`` (found by scanning): an UPDATE of
-exactly ``count`` deterministically chosen rows that returns their ids. The ids go into the
-run's manifest, so a check can be scored against exactly what was planted. When the schema
-itself rejects a defect (the remediated variant's foreign key or generated column), that is
-recorded as ``rejected`` with PostgreSQL's reason: evidence that the mitigation works.
+Each kind is one file ``sql/baseline/subject/seed/anomalies/<kind>.sql`` (found by scanning):
+an UPDATE of exactly ``count`` deterministically chosen rows that returns their ids. The ids
+go into the run's manifest, so a check can be scored against exactly what was planted. When
+the schema itself rejects a defect (the remediated variant's foreign key or generated column),
+that is recorded as ``rejected`` with PostgreSQL's reason: evidence that the mitigation works.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ import psycopg
 
 from workbench.errors import BadParameter, NotFound
 from workbench.paths import sql_dir
+from workbench.risks.subject import SEED_SQL
 from workbench.sqlfiles import read_sql
 
 
 def anomaly_kinds() -> list[str]:
     """The kinds of defect the seeder can plant."""
-    return sorted(p.stem for p in (sql_dir() / "seed" / "anomalies").glob("*.sql"))
+    return sorted(p.stem for p in (sql_dir() / SEED_SQL / "anomalies").glob("*.sql"))
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def inject_anomalies(conn: psycopg.Connection, spec: AnomalySpec, seed: int) -> 
             try:
                 with conn.transaction():
                     rows = conn.execute(
-                        read_sql(f"seed/anomalies/{kind}.sql"),  # type: ignore[arg-type]
+                        read_sql(f"{SEED_SQL}/anomalies/{kind}.sql"),  # type: ignore[arg-type]
                         {"count": count, "salt": f"{seed}:{kind}"},
                     ).fetchall()
                 entry.update(planted=len(rows), ids=sorted(str(r[0]) for r in rows))

@@ -224,7 +224,7 @@ def seed_catalog(settings: Settings, database: str, prof: Profile, *, seed: int 
 
     The worker processes start first and import while this process plans and prepares.
     ``anomalies``: defects planted after the restore (a profile whose generators make the
-    reviewed schema's tables, which sql/seed/anomalies/ is written for)."""
+    reviewed schema's tables, which sql/baseline/subject/seed/anomalies/ is written for)."""
     db.require_destroyable(settings, database, allow_destroy=allow_destroy, action="seed")
     with WorkerPool(min(workers, prof.tenants) if workers > 1 else 0, __name__) as pool:
         return _seed_catalog(settings, database, prof, seed, workers, mode, progress,

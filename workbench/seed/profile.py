@@ -17,6 +17,7 @@ the anchor forward then (the rows change, deliberately and visibly).
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -26,20 +27,11 @@ from workbench.errors import BadParameter, NotFound
 from workbench.paths import seeds_dir
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-PER_TENANT = ("users", "customers", "products", "locations", "opportunities", "quotes", "orders")
-PER_DAY = ("activities", "email_history", "notifications", "inventory_movements", "user_sessions")
-PER_PARENT = ("contacts", "order_line_items", "inventory", "api_tokens", "quote_line_items")
-SHARES = (
-    "customers_deleted", "products_deleted", "orders_deleted", "opportunities_deleted",
-    "users_deleted", "users_invited", "contacts_primary", "contacts_decision_maker",
-    "customers_email_null", "line_items_without_product", "api_tokens_revoked",
-    "orders_discounted",
-)
-TEXT = ("email_body_kb", "email_body_sigma")
+VOLUME_SECTIONS = ("per_tenant", "per_day", "per_parent", "shares", "text")
+"""Volumes read by a profile module's own generators: the keys of each are the module's
+(its ``VOLUMES``), and all of them are required when a profile names such a module."""
 TOP_LEVEL = ("description", "tenants", "skew", "start", "end", "days", "growth", "weekday",
-             "hours", "per_tenant", "per_day", "per_parent", "shares", "text", "catalog")
-# per_tenant ... text are the volumes of the reviewed schema's own generators
-# (workbench/seed/profiles/reviewed.py): required when a profile names a generators module.
+             "hours", *VOLUME_SECTIONS, "catalog")
 ANCHOR = dt.date(2026, 10, 31)  # the shipped profiles' ``end``; see the module docstring
 
 
@@ -143,6 +135,29 @@ def _section(name: str, data: dict[str, Any], section: str, keys: tuple[str, ...
     return {k: _number(name, f"{section}.{k}", raw[k], high=high) for k in keys if k in raw}
 
 
+def _module_volumes(name: str, module: Any) -> dict[str, tuple[str, ...]]:
+    """The volume keys a profile module's generators read (its ``VOLUMES``); none without one.
+
+    The keys belong to the module (a reviewed-schema key means nothing to another schema's
+    generators), so a profile is checked against the module it names.
+    """
+    if not isinstance(module, str):
+        return {}
+    try:
+        volumes = importlib.import_module(module).VOLUMES
+    except ImportError as exc:
+        raise BadParameter(f"{_where(name, 'catalog.generators')}: cannot import {module!r} "
+                           f"({exc})") from None
+    except AttributeError:
+        raise BadParameter(f"{_where(name, 'catalog.generators')}: module {module!r} declares no "
+                           "VOLUMES (section -> the volume keys its generators read)") from None
+    unknown = sorted(set(volumes) - set(VOLUME_SECTIONS))
+    if unknown:
+        raise BadParameter(f"{module}.VOLUMES: {unknown[0]} is not a volume section (known: "
+                           f"{', '.join(VOLUME_SECTIONS)})")
+    return {k: tuple(v) for k, v in volumes.items()}
+
+
 def _date(name: str, key: str, value: Any) -> dt.date:
     if isinstance(value, str):
         try:
@@ -183,8 +198,12 @@ def parse_profile(name: str, data: dict[str, Any], source: Path | None = None) -
     catalog = data.get("catalog", {})
     if not isinstance(catalog, dict):
         raise BadParameter(f"{_where(name, 'catalog')} must be a table")
-    # a profile module (generators = "module") reads every one of these volumes
-    hand = isinstance(catalog.get("generators"), str)
+    volumes = _module_volumes(name, catalog.get("generators"))
+    hand = bool(volumes)
+
+    def section(key: str, high: float | None = None) -> dict[str, float]:
+        return _section(name, data, key, volumes.get(key, ()), high=high, required=hand)
+
     return Profile(
         name=name,
         description=str(data.get("description", "")),
@@ -196,11 +215,11 @@ def parse_profile(name: str, data: dict[str, Any], source: Path | None = None) -
         weekday={d: weekday.get(d, 1.0) for d in WEEKDAYS},
         business_hours=(business[0], business[1]),
         after_hours=_number(name, "hours.after_hours", hours.get("after_hours", 0.1)),
-        per_tenant=_section(name, data, "per_tenant", PER_TENANT, required=hand),
-        per_day=_section(name, data, "per_day", PER_DAY, required=hand),
-        per_parent=_section(name, data, "per_parent", PER_PARENT, required=hand),
-        shares=_section(name, data, "shares", SHARES, high=1.0, required=hand),
-        text=_section(name, data, "text", TEXT, required=hand),
+        per_tenant=section("per_tenant"),
+        per_day=section("per_day"),
+        per_parent=section("per_parent"),
+        shares=section("shares", high=1.0),
+        text=section("text"),
         source=source,
         catalog=catalog,
     )

@@ -148,7 +148,8 @@ def targets(table: str, data: dict[str, Any], catalog: Catalog) -> list[tuple[Co
             if column.not_null and not column.has_default:
                 raise SchemaError(
                     f"seeder has no values for {table}.{column.name} ({column.type}, NOT NULL, "
-                    "no default): teach workbench/seed/tables.py about this column"
+                    "no default): teach the profile's generator for this table "
+                    "([catalog] generators) about this column"
                 )
             continue
         if _is_flag(value) and column.base != "bool":
@@ -178,7 +179,7 @@ def side_chunk(side: SideTable, data: dict[str, Any], catalog: Catalog) -> dict[
     if missing:
         raise SchemaError(
             f"seeder cannot fill {side.name}.{missing[0]}: {side.parent}'s generator has no "
-            "column of that name; teach workbench/seed/tables.py about it"
+            "column of that name; teach that generator ([catalog] generators) about it"
         )
     values.update({c: data[c] for c in side.payload})
     frame = fit(side.name, values, catalog)

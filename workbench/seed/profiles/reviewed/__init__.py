@@ -1,8 +1,8 @@
 """The reviewed schema's seeding profile: its sixteen hand-written generators on the catalog engine.
 
 ``seeds/ci.toml``, ``demo.toml`` and ``premortem.toml`` name this module (``[catalog]
-generators``): every reviewed table is handed to the generator in :mod:`workbench.seed.tables`
-that has always made it (orders with their line items, whose totals derive from the lines), in
+generators``): every reviewed table is handed to the generator in :mod:`.tables` that has
+always made it (orders with their line items, whose totals derive from the lines), in
 the order listed here, which is the order they read each other's ids and prices in. The engine
 does the rest: plan, tenant order, keys dropped and restored, COPY, resume, workers. A table the
 schema gains later comes from the catalog, and so does a column these generators do not make
@@ -18,20 +18,35 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from workbench.seed import tables
 from workbench.seed.handover import Chunk, HandContext
-from workbench.seed.tables import Tenant
+from workbench.seed.profiles.reviewed import tables
+from workbench.seed.profiles.reviewed.tables import Tenant
 from workbench.seed.values import pools
 
+VOLUMES = {
+    "per_tenant": ("users", "customers", "products", "locations", "opportunities", "quotes",
+                   "orders"),
+    "per_day": ("activities", "email_history", "notifications", "inventory_movements",
+                "user_sessions"),
+    "per_parent": ("contacts", "order_line_items", "inventory", "api_tokens",
+                   "quote_line_items"),
+    "shares": ("customers_deleted", "products_deleted", "orders_deleted",
+               "opportunities_deleted", "users_deleted", "users_invited", "contacts_primary",
+               "contacts_decision_maker", "customers_email_null", "line_items_without_product",
+               "api_tokens_revoked", "orders_discounted"),
+    "text": ("email_body_kb", "email_body_sigma"),
+}
+"""The volumes these generators read, by profile section (seed/profile.py checks a profile
+that names this module against them)."""
 SCHEMA = "public"
 BODIES = f"{SCHEMA}.email_bodies"  # unit 0300 moves email bodies into a table of their own
 
 
 @dataclass(frozen=True)
 class Handed:
-    """One of :mod:`workbench.seed.tables`' generators as a handover callable; ``sides``:
-    tables filled from its chunks when the variant has them (key from the parent's columns,
-    the rest by name)."""
+    """One of :mod:`.tables`' generators as a handover callable; ``sides``: tables filled
+    from its chunks when the variant has them (key from the parent's columns, the rest by
+    name)."""
 
     gen: Callable[[Tenant], Iterator[tables.Chunk]]
     sides: tuple[str, ...] = ()
