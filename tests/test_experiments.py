@@ -15,6 +15,37 @@ from workbench.schema.fingerprint import fingerprint
 pytestmark = pytest.mark.db
 
 
+ANY_SCHEMA = """
+CREATE SCHEMA hist;
+CREATE TABLE hist.events (at timestamptz NOT NULL, n int) PARTITION BY RANGE (at);
+-- named with no date in them, created newest first: only the bounds give the order
+CREATE TABLE hist.zeta PARTITION OF hist.events FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
+CREATE TABLE hist.alpha PARTITION OF hist.events FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
+CREATE TABLE hist.mid PARTITION OF hist.events FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+CREATE TABLE hist.first PARTITION OF hist.events FOR VALUES FROM (MINVALUE) TO ('2026-01-01');
+CREATE TABLE hist.rest PARTITION OF hist.events DEFAULT;
+INSERT INTO hist.events SELECT '2025-12-31 12:00+00', 1;  -- a sliver before the data
+INSERT INTO hist.events SELECT '2026-01-31 23:00+00', g FROM generate_series(1, 2) AS g;
+INSERT INTO hist.events SELECT '2026-02-10'::timestamptz, g FROM generate_series(1, 300) AS g;
+INSERT INTO hist.events SELECT '2026-03-10'::timestamptz, g FROM generate_series(1, 200) AS g;
+"""
+
+
+def test_archival_reads_the_oldest_partition_from_its_bounds_in_any_schema(
+        scratch_db: Callable[[str], str], connect) -> None:  # type: ignore[no-untyped-def]
+    """No schema, no partition naming assumed: the bounds order the partitions (DEFAULT and
+    MINVALUE ones have no month to drop), and a sliver month is passed over."""
+    conn = connect(scratch_db("archany"), autocommit=True, prepare_threshold=None)
+    conn.execute(ANY_SCHEMA)
+    assert P.oldest_partition(conn, "hist.events") == ("hist.alpha", 300)
+    frame = P.archival(conn, "hist.events")
+    assert list(frame["partition"].unique()) == ["hist.alpha"]
+    assert conn.execute("SELECT count(*) FROM hist.events").fetchone() == (503,)
+    conn.execute("CREATE TABLE hist.flat (n int)")
+    with pytest.raises(ValueError, match="hist.flat is not partitioned by a range"):
+        P.archival(conn, "hist.flat")
+
+
 def test_archival_detach_vs_delete_measures_and_changes_nothing(
         settings, scratch_db: Callable[[str], str], connect, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     name = scratch_db("arch")

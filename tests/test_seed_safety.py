@@ -27,7 +27,7 @@ from workbench.errors import UnsafeOperation
 from workbench.schema.fingerprint import Fingerprint, fingerprint
 from workbench.schema.variants import apply_variant
 from workbench.seed import seed_database
-from workbench.seed.runner import SeedFailed
+from workbench.seed.runner import SeedFailed, deferrable
 from workbench.seed.safety import RestoreFailed, pending, restore_keys
 from workbench.settings import Settings
 from workbench.sqlfiles import read_sql
@@ -66,7 +66,7 @@ def target(settings: Settings):  # type: ignore[no-untyped-def]
     name = apply_variant(settings, "baseline", database=f"{settings.prefix}_seedsafe").database
     with db.connection(settings, name) as conn:
         before = fingerprint(conn)
-        rows = conn.execute(read_sql("seed/deferrable.sql")).fetchall()  # type: ignore[arg-type]
+        rows = deferrable(conn)
     drops = sum(1 for r in rows if (r[5] or "").startswith("ALTER TABLE"))
     keys = sum(1 for r in rows if r[0] == 2)
     yield name, before, {"drops": drops, "keys": keys}
@@ -280,6 +280,52 @@ def test_kill_9_at_random_points_then_restore_and_resume(settings: Settings, tar
             seed_database(settings, name, "ci", mode="resume")
             _assert_whole(settings, name, before)
     assert {"keys dropped", "a tenant committed"} <= set(hits), hits
+
+
+APP_SCHEMA = """
+CREATE SCHEMA app;
+CREATE TABLE app.teams (id bigint PRIMARY KEY, name text NOT NULL UNIQUE);
+CREATE TABLE app.events (team_id bigint NOT NULL REFERENCES app.teams, at timestamptz NOT NULL,
+                         n int) PARTITION BY RANGE (at);
+CREATE TABLE app.events_a PARTITION OF app.events FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+CREATE INDEX ON app.events (team_id, at);
+CREATE TABLE app.notes (id bigint PRIMARY KEY, team_id bigint NOT NULL REFERENCES app.teams);
+CREATE INDEX notes_team ON app.notes (team_id);
+CREATE TABLE public.kept (id int PRIMARY KEY);
+"""
+
+
+def test_keys_of_any_seeded_schema_are_deferred_and_restored(settings: Settings) -> None:
+    """Keys, indexes and foreign keys of the seeded schemas (here ``app``, not ``public``) are
+    dropped for the load and restored exactly, a step already redone by a killed run (an index,
+    an attached partition index) is not redone, and other schemas are left alone."""
+    from workbench.seed.runner import defer_keys
+
+    name = f"{settings.prefix}_anyschema"
+    db.create_database(settings, name, replace=True, allow_destroy=False)
+    try:
+        with db.connection(settings, name, autocommit=True) as conn:
+            conn.execute(APP_SCHEMA)
+            conn.execute(read_sql("seed/state.sql"))  # type: ignore[arg-type]
+            before = fingerprint(conn)
+            assert defer_keys(conn, ("app",)) > 0
+            left = conn.execute("SELECT x.indexrelid::regclass::text FROM pg_index x JOIN "
+                                "pg_class c ON c.oid = x.indrelid JOIN pg_namespace n ON n.oid "
+                                "= c.relnamespace WHERE n.nspname IN ('app', 'public') "
+                                "ORDER BY 1").fetchall()
+            # app keeps only the key the partitioned table's (kept) foreign key needs; public
+            # is not seeded and keeps its own
+            assert left == [("app.teams_pkey",), ("kept_pkey",)], left
+            assert fingerprint(conn).diff(before) != []
+            # as a killed restore leaves it: the plain index is back, its record still waits
+            conn.execute("CREATE INDEX notes_team ON app.notes (team_id)")
+        waiting = pending(settings, name)
+        assert restore_keys(settings, name)[0] == waiting
+        assert pending(settings, name) == 0
+        with db.connection(settings, name) as conn:
+            assert fingerprint(conn).diff(before) == []
+    finally:
+        db.drop_database(settings, name, allow_destroy=True)
 
 
 def test_seeding_writes_only_to_databases_the_workbench_owns(settings: Settings) -> None:

@@ -10,16 +10,17 @@
 -- schema fingerprint is the same afterwards. Left in place: a key a kept foreign key depends
 -- on, a key a view depends on (GROUP BY its primary key), foreign keys on or to partitioned
 -- tables (their per-partition clones carry generated names), and partitioned tables whose
--- partitions are partitioned again.
+-- partitions are partitioned again. Only tables of the seeded schemas (the schemas parameter, a
+-- text[] literal) are touched; foreign keys to tables outside them are kept.
 WITH plain AS (
     SELECT c.oid, format('%I.%I', n.nspname, c.relname) AS qname
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = 'public' AND c.relkind = 'r' AND NOT c.relispartition
+    WHERE n.nspname = ANY({schemas}) AND c.relkind = 'r' AND NOT c.relispartition
 ),
 parted AS (  -- one level of partitions, all of them ordinary tables
     SELECT c.oid, format('%I.%I', n.nspname, c.relname) AS qname
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = 'public' AND c.relkind = 'p' AND NOT c.relispartition
+    WHERE n.nspname = ANY({schemas}) AND c.relkind = 'p' AND NOT c.relispartition
       AND NOT EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhrelid
                       WHERE i.inhparent = c.oid AND p.relkind <> 'r')
 ),
@@ -95,7 +96,7 @@ SELECT CASE WHEN is_key THEN 2 ELSE 3 END, CASE WHEN is_key THEN 'key' ELSE 'ind
        NULL
 FROM partition_indexes
 UNION ALL
-SELECT 4, 'attach', parent_qindex, name,
+SELECT 4, 'attach', parent_qindex, qindex,
        format('ALTER INDEX %s ATTACH PARTITION %s', parent_qindex, qindex), NULL
 FROM partition_indexes
 UNION ALL

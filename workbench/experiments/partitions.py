@@ -4,7 +4,8 @@ What the premortem's scale risks (RISK-SCALE-001/002/003) come down to is what h
 a query over one month should not read the others, and dropping the oldest month should not
 cost a DELETE of every row (WAL for each, dead tuples, a VACUUM). Everything here measures that
 on real PostgreSQL and leaves the data as it found it: DETACH runs in a transaction that is
-rolled back, DELETE and VACUUM run on a copy of the partition in ``_workbench``.
+rolled back, DELETE and VACUUM run on a copy of the partition in ``_workbench`` (made for
+the measurement when the database has none).
 
 Timings are wall-clock (client monotonic clock) of plain statements; WAL is the difference of
 ``pg_current_wal_insert_lsn()`` around the statement; dead tuples are read from
@@ -31,6 +32,7 @@ from workbench.schema.units import apply_unit, get_unit
 from workbench.seed import load_profile, seed_database
 from workbench.seed.reuse import copy_seeded, seeded_candidates
 from workbench.settings import Settings
+from workbench.sqlfiles import read_sql
 
 PARTITION_UNIT = "0300_partition_append_only_by_month"
 GROWTH_RISKS = ("RISK-SCALE-001", "RISK-SCALE-002", "RISK-SCALE-003")
@@ -62,24 +64,45 @@ def _wal_bytes(conn: psycopg.Connection, since: str) -> int:
     return int(row[0]) if row else 0
 
 
-def oldest_month(conn: psycopg.Connection, table: str) -> tuple[str, int]:
-    """The oldest full monthly partition of ``public.<table>`` and its row count.
+def _parent(conn: psycopg.Connection, table: str) -> tuple[sql.Composable, str]:
+    """``table`` (any name regclass reads) as a qualified identifier, and its key's type.
 
-    "Full" is at least half the median of the non-empty months: the month the data starts in
-    is usually a sliver (a few rows on its last day), which would make DELETE look free.
+    A table that is not range-partitioned has no oldest partition: a ValueError that says so.
     """
-    parts = [r[0] for r in conn.execute(
-        "SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-        "WHERE i.inhparent = %s::regclass AND c.relname ~ '_[0-9]{4}_[0-9]{2}$' "
-        "ORDER BY c.relname", (f"public.{table}",)).fetchall()]
+    row = conn.execute("SELECT n.nspname::text, c.relname::text, c.oid::bigint FROM pg_class c "
+                       "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = %s::regclass",
+                       (table,)).fetchone()
+    assert row is not None  # regclass raised already for a missing table
+    key = next((k for k in explain.partitioned_tables(conn) if k.oid == row[2]), None)
+    if key is None or key.strategy != "range" or len(key.types) != 1:
+        raise ValueError(f"{table} is not partitioned by a range of one key: archival measures "
+                         "dropping its oldest range partition")
+    return sql.Identifier(row[0], row[1]), key.types[0]
+
+
+def oldest_partition(conn: psycopg.Connection, table: str) -> tuple[str, int]:
+    """The oldest well-filled range partition of ``table`` (schema-qualified name) and its rows.
+
+    Partitions are ordered by their lower bound (cast to the key's type, whatever they are
+    called). "Well-filled" is at least half the median of the non-empty ones: the month the
+    data starts in is usually a sliver (a few rows on its last day), which would make DELETE
+    look free.
+    """
+    _, key_type = _parent(conn, table)
+    leaves = conn.execute(read_sql("experiments/range_partitions.sql"),  # type: ignore[arg-type]
+                          {"parent": table}).fetchall()
+    order = conn.execute(sql.SQL(
+        "SELECT i FROM unnest(%s::text[]) WITH ORDINALITY AS u(low, i) ORDER BY low::{}"
+    ).format(sql.SQL(key_type)), ([low for _, _, low in leaves],)).fetchall()
     counts = []
-    for part in parts:
-        row = conn.execute(sql.SQL("SELECT count(*) FROM public.{}").format(
-            sql.Identifier(part))).fetchone()
-        counts.append((part, int(row[0]) if row else 0))
+    for (i,) in order:
+        schema, name, _ = leaves[i - 1]
+        row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(
+            sql.Identifier(schema, name))).fetchone()
+        counts.append((f"{schema}.{name}", int(row[0]) if row else 0))
     filled = [n for _, n in counts if n]
     if not filled:
-        raise ValueError(f"no monthly partition of {table} holds rows "
+        raise ValueError(f"no range partition of {table} holds rows "
                          f"(is {PARTITION_UNIT} applied, and the database seeded?)")
     enough = statistics.median(filled) / 2
     return next((part, n) for part, n in counts if n and n >= enough)
@@ -101,30 +124,31 @@ def archival(conn: psycopg.Connection, table: str) -> pd.DataFrame:
     autovacuum off) in ``_workbench``, committed, followed by the VACUUM that a DELETE makes
     necessary; the copy is dropped at the end.
     """
-    part, rows = oldest_month(conn, table)
+    parent, _ = _parent(conn, table)
+    part, rows = oldest_partition(conn, table)
+    partition = sql.Identifier(*part.split(".", 1))
     out: list[dict[str, Any]] = []
     with explain.rolled_back(conn):
         lsn = _wal_lsn(conn)
         t0 = time.perf_counter()
-        conn.execute(sql.SQL("ALTER TABLE public.{} DETACH PARTITION public.{}").format(
-            sql.Identifier(table), sql.Identifier(part)))
+        conn.execute(sql.SQL("ALTER TABLE {} DETACH PARTITION {}").format(parent, partition))
         out.append({"method": "DETACH", "seconds": time.perf_counter() - t0,
                     "wal_bytes": _wal_bytes(conn, lsn), "dead_tuples": 0,
                     "note": "catalog change; rows kept in a table of their own (rolled back)"})
         lsn = _wal_lsn(conn)
         t0 = time.perf_counter()
-        conn.execute(sql.SQL("DROP TABLE public.{}").format(sql.Identifier(part)))
+        conn.execute(sql.SQL("DROP TABLE {}").format(partition))
         out.append({"method": "DROP detached", "seconds": time.perf_counter() - t0,
                     "wal_bytes": _wal_bytes(conn, lsn), "dead_tuples": 0,
                     "note": "files unlinked at commit, no per-row WAL (rolled back)"})
     clone = sql.Identifier("_workbench", CLONE)
+    made_schema = conn.execute("SELECT to_regnamespace('_workbench') IS NULL").fetchone()[0]  # type: ignore[index]
+    conn.execute("CREATE SCHEMA IF NOT EXISTS _workbench")
     conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(clone))
     try:
-        conn.execute(sql.SQL("CREATE TABLE {} (LIKE public.{} INCLUDING ALL) "
-                             "WITH (autovacuum_enabled = false)").format(
-            clone, sql.Identifier(part)))
-        conn.execute(sql.SQL("INSERT INTO {} SELECT * FROM public.{}").format(
-            clone, sql.Identifier(part)))
+        conn.execute(sql.SQL("CREATE TABLE {} (LIKE {} INCLUDING ALL) "
+                             "WITH (autovacuum_enabled = false)").format(clone, partition))
+        conn.execute(sql.SQL("INSERT INTO {} SELECT * FROM {}").format(clone, partition))
         conn.execute(sql.SQL("VACUUM (ANALYZE) {}").format(clone))
         lsn = _wal_lsn(conn)
         t0 = time.perf_counter()
@@ -142,6 +166,8 @@ def archival(conn: psycopg.Connection, table: str) -> pd.DataFrame:
                     "note": "the clean-up a DELETE makes necessary"})
     finally:
         conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(clone))
+        if made_schema:  # the database is left as it was found
+            conn.execute("DROP SCHEMA _workbench")
     frame = pd.DataFrame(out)
     frame.insert(0, "partition", part)
     frame.insert(1, "rows", rows)

@@ -252,7 +252,7 @@ def _seed_catalog(settings: Settings, database: str, prof: Profile, seed: int, w
                                f"profile {prof.name!r} seeds {database!r} from its catalog "
                                "alone: drop --anomalies")
         done = _prepare(conn, plan, database, prof, seed, mode, reference, anomalies)
-        defer_keys(conn)
+        defer_keys(conn, schemas)
     report.phases["prepare"] = time.perf_counter() - phase
     conninfo = settings.conninfo(database)
     weights = tenant_weights(prof)
@@ -295,7 +295,7 @@ def _seed_catalog(settings: Settings, database: str, prof: Profile, seed: int, w
         for name in plan.order:
             size = conn.execute("SELECT pg_total_relation_size(%s::regclass)", (name,)).fetchone()
             report.tables.setdefault(name, TableStats()).size_bytes = int(size[0]) if size else 0
-        report.default_partition_rows = default_partition_rows(conn)
+        report.default_partition_rows = default_partition_rows(conn, schemas)
         report.peak_rss_mb = peak_rss_mb()
         report.wall_seconds = time.perf_counter() - started
         conn.execute(read_sql("seed/run_finished.sql"),  # type: ignore[arg-type]

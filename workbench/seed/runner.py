@@ -131,15 +131,24 @@ def check_previous_run(conn: psycopg.Connection, database: str, profile: Profile
     return run, None
 
 
-def defer_keys(conn: psycopg.Connection) -> int:
-    """Drop keys, indexes and foreign keys, recording how to restore each (one transaction).
+def deferrable(conn: psycopg.Connection, schemas: Sequence[str] = ("public",)
+               ) -> list[tuple[Any, ...]]:
+    """What :func:`defer_keys` drops in ``schemas``: (step, kind, table, name, ddl, drop_ddl)
+    rows of ``sql/seed/deferrable.sql``."""
+    return conn.execute(sql.SQL(read_sql("seed/deferrable.sql")).format(  # type: ignore[arg-type]
+        schemas=sql.Literal(list(schemas)))).fetchall()
+
+
+def defer_keys(conn: psycopg.Connection, schemas: Sequence[str] = ("public",)) -> int:
+    """Drop keys, indexes and foreign keys of the tables in ``schemas``, recording how to
+    restore each (one transaction).
 
     The records and the drops go in one pipeline (a round trip for all, not one per object)
     and the commit does not wait for its WAL flush: the records commit with the drops, so a
     crash loses both or neither."""
     with conn.transaction():
         conn.execute("SET LOCAL synchronous_commit = off")
-        rows = conn.execute(read_sql("seed/deferrable.sql")).fetchall()  # type: ignore[arg-type]
+        rows = deferrable(conn, schemas)
         with conn.pipeline(), conn.cursor() as cur:
             cur.executemany(
                 "INSERT INTO _workbench.seed_deferred (step, kind, table_name, name, ddl) "
@@ -152,12 +161,13 @@ def defer_keys(conn: psycopg.Connection) -> int:
 
 
 EXISTS_SQL = {  # whether a restore step is already done (a killed run may have done it)
-    "attach": "SELECT EXISTS (SELECT 1 FROM pg_inherits "
-              "WHERE inhrelid = to_regclass(format('public.%%I', %(name)s::text)))",
+    # an attach step's name is the partition's index, qualified
+    "attach": "SELECT EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = to_regclass(%(name)s))",
 }
-EXISTS_DEFAULT = (
+EXISTS_DEFAULT = (  # a constraint of the table, or an index in the table's schema
     "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = %(table)s::regclass "
-    "AND conname = %(name)s) OR to_regclass(format('public.%%I', %(name)s::text)) IS NOT NULL")
+    "AND conname = %(name)s) OR EXISTS (SELECT 1 FROM pg_class i WHERE i.relname = %(name)s "
+    "AND i.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = %(table)s::regclass))")
 
 
 DELETED_LOCK = threading.Lock()  # restore jobs run on threads and count into one Counter
@@ -293,16 +303,17 @@ def seed_database(
                         schemas=schemas, model=tenancy, anomalies=spec)
 
 
-def default_partition_rows(conn: psycopg.Connection) -> dict[str, int]:
+def default_partition_rows(conn: psycopg.Connection,
+                           schemas: Sequence[str] = ("public",)) -> dict[str, int]:
     """Rows per partitioned table that fell into its DEFAULT partition (0 when all is well).
 
     Kept in the manifest and shown by the CLI: a profile whose period lies outside unit 0300's
     monthly range would otherwise silently turn partition pruning into a no-op.
     """
     out = {}
-    for parent, part in conn.execute(read_sql("seed/default_partitions.sql")):  # type: ignore[arg-type]
-        row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(
-            sql.Identifier("public", part))).fetchone()
+    for parent, part in conn.execute(sql.SQL(read_sql("seed/default_partitions.sql")).format(  # type: ignore[arg-type]
+            schemas=sql.Literal(list(schemas)))):
+        row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.SQL(part))).fetchone()
         out[parent] = int(row[0]) if row else 0
     return out
 
