@@ -187,20 +187,27 @@ def _start(settings: Settings, name: str, *extra: str) -> subprocess.Popen[str]:
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
+def _wait_until(proc: subprocess.Popen[str], ready: Callable[[], bool], what: str) -> None:
+    """Poll ``ready`` until it holds while ``proc`` runs; fail naming ``what`` otherwise."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if ready():
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"the run ended or stalled before {what}: {proc.poll()=}")
+
+
 def _wait_for(settings: Settings, name: str, proc: subprocess.Popen[str], *,
               tenants: bool) -> None:
     """Until this run (started after now) has begun (``tenants``: and committed a tenant)."""
-    deadline = time.monotonic() + 120
     query = ("SELECT count(*) FROM _workbench.seed_run r "
              + (", _workbench.seed_tenants t " if tenants else "") + "WHERE r.started_at > %s")
     with db.connection(settings, name, autocommit=True) as conn:
         since = conn.execute("SELECT clock_timestamp()").fetchone()[0]
-        while time.monotonic() < deadline and proc.poll() is None:
-            if conn.execute("SELECT to_regclass('_workbench.seed_tenants')").fetchone()[0] and \
-                    conn.execute(query, (since,)).fetchone()[0]:  # type: ignore[arg-type]
-                return
-            time.sleep(0.02)
-    raise AssertionError(f"the run did not get going in time: {proc.poll()=}")
+        _wait_until(proc, lambda: bool(
+            conn.execute("SELECT to_regclass('_workbench.seed_tenants')").fetchone()[0]
+            and conn.execute(query, (since,)).fetchone()[0]),  # type: ignore[arg-type]
+            "it got going")
 
 
 @pytest.mark.slow
@@ -221,16 +228,6 @@ def test_signal_during_a_multi_process_load(settings: Settings, target, sig: int
     assert proc.returncode in (2, 130) and len(lines) == 1, stderr
     assert "interrupted" in lines[0] or "KeyboardInterrupt" in lines[0], stderr
     _assert_whole(settings, name, before)
-
-
-def _wait_until(proc: subprocess.Popen[str], ready: Callable[[], bool], what: str) -> None:
-    """Poll ``ready`` until it holds while ``proc`` runs; fail naming ``what`` otherwise."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        if ready():
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"the run ended or stalled before {what}: {proc.poll()=}")
 
 
 # Where each kill lands: two moments the database shows (keys dropped, a tenant committed), so

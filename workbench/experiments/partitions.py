@@ -64,20 +64,39 @@ def _wal_bytes(conn: psycopg.Connection, since: str) -> int:
     return int(row[0]) if row else 0
 
 
-def _parent(conn: psycopg.Connection, table: str) -> tuple[sql.Composable, str]:
-    """``table`` (any name regclass reads) as a qualified identifier, and its key's type.
+def _range_key(conn: psycopg.Connection, table: str) -> explain.PartitionKey:
+    """The partition key of ``table`` (any name regclass reads), which must be one range.
 
     A table that is not range-partitioned has no oldest partition: a ValueError that says so.
     """
-    row = conn.execute("SELECT n.nspname::text, c.relname::text, c.oid::bigint FROM pg_class c "
-                       "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = %s::regclass",
-                       (table,)).fetchone()
-    assert row is not None  # regclass raised already for a missing table
-    key = next((k for k in explain.partitioned_tables(conn) if k.oid == row[2]), None)
+    oid = conn.execute("SELECT %s::regclass::oid::bigint", (table,)).fetchone()[0]  # type: ignore[index]
+    key = next((k for k in explain.partitioned_tables(conn) if k.oid == oid), None)
     if key is None or key.strategy != "range" or len(key.types) != 1:
         raise ValueError(f"{table} is not partitioned by a range of one key: archival measures "
                          "dropping its oldest range partition")
-    return sql.Identifier(row[0], row[1]), key.types[0]
+    return key
+
+
+def _oldest(conn: psycopg.Connection, table: str, key: explain.PartitionKey
+            ) -> tuple[str, str, int]:
+    """(schema, name, rows) of the oldest well-filled range partition of ``table``."""
+    leaves = conn.execute(read_sql("experiments/range_partitions.sql"),  # type: ignore[arg-type]
+                          {"parent": table}).fetchall()
+    order = conn.execute(sql.SQL(
+        "SELECT i FROM unnest(%s::text[]) WITH ORDINALITY AS u(low, i) ORDER BY low::{}"
+    ).format(sql.SQL(key.types[0])), ([low for _, _, low in leaves],)).fetchall()
+    counts = []
+    for (i,) in order:
+        schema, name, _ = leaves[i - 1]
+        row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(
+            sql.Identifier(schema, name))).fetchone()
+        counts.append((schema, name, int(row[0]) if row else 0))
+    filled = [n for *_, n in counts if n]
+    if not filled:
+        raise ValueError(f"no range partition of {table} holds rows "
+                         f"(is {PARTITION_UNIT} applied, and the database seeded?)")
+    enough = statistics.median(filled) / 2
+    return next(c for c in counts if c[2] and c[2] >= enough)
 
 
 def oldest_partition(conn: psycopg.Connection, table: str) -> tuple[str, int]:
@@ -88,24 +107,8 @@ def oldest_partition(conn: psycopg.Connection, table: str) -> tuple[str, int]:
     data starts in is usually a sliver (a few rows on its last day), which would make DELETE
     look free.
     """
-    _, key_type = _parent(conn, table)
-    leaves = conn.execute(read_sql("experiments/range_partitions.sql"),  # type: ignore[arg-type]
-                          {"parent": table}).fetchall()
-    order = conn.execute(sql.SQL(
-        "SELECT i FROM unnest(%s::text[]) WITH ORDINALITY AS u(low, i) ORDER BY low::{}"
-    ).format(sql.SQL(key_type)), ([low for _, _, low in leaves],)).fetchall()
-    counts = []
-    for (i,) in order:
-        schema, name, _ = leaves[i - 1]
-        row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(
-            sql.Identifier(schema, name))).fetchone()
-        counts.append((f"{schema}.{name}", int(row[0]) if row else 0))
-    filled = [n for _, n in counts if n]
-    if not filled:
-        raise ValueError(f"no range partition of {table} holds rows "
-                         f"(is {PARTITION_UNIT} applied, and the database seeded?)")
-    enough = statistics.median(filled) / 2
-    return next((part, n) for part, n in counts if n and n >= enough)
+    schema, name, rows = _oldest(conn, table, _range_key(conn, table))
+    return f"{schema}.{name}", rows
 
 
 def _dead_tuples(conn: psycopg.Connection, schema: str, table: str) -> int:
@@ -124,9 +127,10 @@ def archival(conn: psycopg.Connection, table: str) -> pd.DataFrame:
     autovacuum off) in ``_workbench``, committed, followed by the VACUUM that a DELETE makes
     necessary; the copy is dropped at the end.
     """
-    parent, _ = _parent(conn, table)
-    part, rows = oldest_partition(conn, table)
-    partition = sql.Identifier(*part.split(".", 1))
+    key = _range_key(conn, table)
+    schema, name, rows = _oldest(conn, table, key)
+    parent, partition = sql.SQL(key.label), sql.Identifier(schema, name)
+    part = f"{schema}.{name}"
     out: list[dict[str, Any]] = []
     with explain.rolled_back(conn):
         lsn = _wal_lsn(conn)

@@ -24,7 +24,6 @@ row the server refuses fails the seed (the keys are restored, as after any failu
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ import psycopg
 
 from workbench.errors import BadParameter, SchemaError
 from workbench.seed.generators import Context, values
+from workbench.seed.profile import import_module
 from workbench.seed.writer import Catalog, Column, SideTable, chunk_rows, copy_chunk, side_chunk
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ def resolve(spec: str | dict[str, str], tables: dict[str, Table]
     that moved some of its columns into a table of their own) join its group after it.
     """
     if isinstance(spec, str):
-        module = _module(spec, "generators")
+        module = import_module(spec, "catalog.generators")
         listed = getattr(module, "GENERATORS", None)
         if not isinstance(listed, dict):
             raise BadParameter(f"catalog.generators: module {spec!r} has no GENERATORS mapping")
@@ -81,7 +81,7 @@ def resolve(spec: str | dict[str, str], tables: dict[str, Table]
         named = {}
         for table, ref in spec.items():
             module_name, _, attr = ref.partition(":")
-            fn = getattr(_module(module_name, f"generators.{table}"), attr, None)
+            fn = getattr(import_module(module_name, f"catalog.generators.{table}"), attr, None)
             if not attr or not callable(fn):
                 raise BadParameter(f"catalog.generators.{table}: {ref!r} names no callable "
                                    "(give \"module:function\")")
@@ -95,13 +95,6 @@ def resolve(spec: str | dict[str, str], tables: dict[str, Table]
         out[table] = (label, fn)
         out.update({side: (label, fn) for side in getattr(fn, "sides", ()) if side in tables})
     return out, f"{len(out)} tables made by the profile's generators"
-
-
-def _module(name: str, key: str) -> Any:
-    try:
-        return importlib.import_module(name)
-    except ImportError as exc:
-        raise BadParameter(f"catalog.{key}: cannot import {name!r} ({exc})") from None
 
 
 def _label(fn: Any) -> str:

@@ -135,6 +135,14 @@ def _section(name: str, data: dict[str, Any], section: str, keys: tuple[str, ...
     return {k: _number(name, f"{section}.{k}", raw[k], high=high) for k in keys if k in raw}
 
 
+def import_module(module: str, where: str) -> Any:
+    """A profile's generators module, imported; one error naming ``where`` if it cannot be."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise BadParameter(f"{where}: cannot import {module!r} ({exc})") from None
+
+
 def _module_volumes(name: str, module: Any) -> dict[str, tuple[str, ...]]:
     """The volume keys a profile module's generators read (its ``VOLUMES``); none without one.
 
@@ -144,10 +152,7 @@ def _module_volumes(name: str, module: Any) -> dict[str, tuple[str, ...]]:
     if not isinstance(module, str):
         return {}
     try:
-        volumes = importlib.import_module(module).VOLUMES
-    except ImportError as exc:
-        raise BadParameter(f"{_where(name, 'catalog.generators')}: cannot import {module!r} "
-                           f"({exc})") from None
+        volumes = import_module(module, _where(name, "catalog.generators")).VOLUMES
     except AttributeError:
         raise BadParameter(f"{_where(name, 'catalog.generators')}: module {module!r} declares no "
                            "VOLUMES (section -> the volume keys its generators read)") from None

@@ -13,6 +13,9 @@ that count). Statistics that were reset read as unknown, and then the database i
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
+
+import psycopg
 
 from workbench import db
 from workbench.schema.fingerprint import fingerprint
@@ -23,6 +26,15 @@ from workbench.sqlfiles import read_sql
 COPY_KEY = "seed_copied_from"  # in _workbench.meta of a copy made by snapshot_seed
 
 
+def recorded_run(conn: psycopg.Connection) -> tuple[Any, ...] | None:
+    """The database's seed run as its bookkeeping row records it: (profile, scale, seed,
+    finished_at or None, planted anomalies or {}); None when no seed ever began there."""
+    if conn.execute("SELECT to_regclass('_workbench.seed_run')").fetchone()[0] is None:  # type: ignore[index]
+        return None
+    return conn.execute("SELECT profile, scale, seed, finished_at, coalesce(anomalies, '{}') "
+                        "FROM _workbench.seed_run").fetchone()
+
+
 def modified_since_seed(settings: Settings, database: str, profile: Profile, *,
                         seed: int = 0) -> list[str] | None:
     """Tables changed since ``database``'s finished seed of (profile, scale, seed).
@@ -31,10 +43,7 @@ def modified_since_seed(settings: Settings, database: str, profile: Profile, *,
     when it is exactly as seeded.
     """
     with db.connection(settings, database, autocommit=True) as conn:
-        if conn.execute("SELECT to_regclass('_workbench.seed_run')").fetchone()[0] is None:  # type: ignore[index]
-            return None
-        run = conn.execute("SELECT profile, scale, seed, finished_at, coalesce(anomalies, '{}') "
-                           "FROM _workbench.seed_run").fetchone()
+        run = recorded_run(conn)
         if run is None or run[3] is None or run[4] or (run[0], round(run[1], 9), run[2]) != (
                 profile.name, round(profile.scale, 9), seed):
             return None  # not this seed, unfinished, or with planted anomalies

@@ -8,18 +8,23 @@ distributions (events per day, tenant skew, email bodies) are in
 from __future__ import annotations
 
 import polars as pl
+from psycopg import sql
 
 from workbench import db
 from workbench.seed.profile import Profile
+from workbench.seed.reuse import recorded_run
 from workbench.seed.runner import table_checksums
 from workbench.settings import Settings
 from workbench.sqlfiles import read_sql
 
 
-def sql_frame(settings: Settings, database: str, relative: str) -> pl.DataFrame:
-    """The rows of one ``sql/`` file (``relative``, e.g. ``seed/table_sizes.sql``) as a frame."""
+def sql_frame(settings: Settings, database: str, relative: str,
+              **names: sql.Composable) -> pl.DataFrame:
+    """The rows of one ``sql/`` file (``relative``, e.g. ``seed/table_sizes.sql``) as a frame;
+    ``names`` fill its ``{placeholders}`` (identifiers, say)."""
+    text = read_sql(relative)
     with db.connection(settings, database) as conn:
-        cur = conn.execute(read_sql(relative))  # type: ignore[arg-type]
+        cur = conn.execute(sql.SQL(text).format(**names) if names else text)  # type: ignore[arg-type]
         cols = [d.name for d in cur.description or []]
         return pl.DataFrame(cur.fetchall(), schema=cols, orient="row")
 
@@ -38,11 +43,8 @@ def table_sizes(settings: Settings, database: str) -> pl.DataFrame:
 def seeded(settings: Settings, database: str) -> bool:
     """True when a seed ran to its end in ``database`` (its bookkeeping row says so)."""
     with db.connection(settings, database) as conn:
-        if conn.execute("SELECT to_regclass('_workbench.seed_run')").fetchone()[0] is None:  # type: ignore[index]
-            return False
-        row = conn.execute("SELECT bool_or(finished_at IS NOT NULL) FROM _workbench.seed_run"
-                           ).fetchone()
-    return bool(row and row[0])
+        run = recorded_run(conn)
+    return run is not None and run[3] is not None
 
 
 def ensure_seeded(settings: Settings, variant: str, profile: Profile) -> str:

@@ -18,7 +18,6 @@ from workbench.seed.profile import WEEKDAYS, Profile
 from workbench.seed.runner import tenant_weights
 from workbench.seed.stats import sql_frame
 from workbench.settings import Settings
-from workbench.sqlfiles import read_sql
 
 
 def tenant_sizes(settings: Settings, database: str) -> pl.DataFrame:
@@ -44,12 +43,9 @@ def email_body_sizes(settings: Settings, database: str) -> pl.DataFrame:
     """
     with db.connection(settings, database) as conn:
         split = conn.execute("SELECT to_regclass('public.email_bodies') IS NOT NULL").fetchone()
-        table = "email_bodies" if split and split[0] else "email_history"
-        stmt = sql.SQL(read_sql(f"{SEED_SQL}/email_body_sizes.sql")).format(  # type: ignore[arg-type]
-            bodies=sql.Identifier("public", table))
-        cur = conn.execute(stmt)
-        cols = [d.name for d in cur.description or []]
-        return pl.DataFrame(cur.fetchall(), schema=cols, orient="row")
+    table = "email_bodies" if split and split[0] else "email_history"
+    return sql_frame(settings, database, f"{SEED_SQL}/email_body_sizes.sql",
+                     bodies=sql.Identifier("public", table))
 
 
 def profile_check(settings: Settings, database: str, profile: Profile) -> pl.DataFrame:
